@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Configures and builds fastchat-cpp into build/ (Release, Ninja, ccache).
+# Usage: scripts/build.sh [extra cmake args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install_deps.sh
+werror=OFF
+[ "${CI:-}" = "true" ] && werror=ON
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DFASTCHAT_WARNINGS_AS_ERRORS=$werror "$@"
+# Torch translation units take ~1.5 GB of RAM each; two jobs fit every machine we target.
+jobs=$(nproc)
+[ "$jobs" -gt 4 ] && jobs=4
+cmake --build build -j "$jobs"

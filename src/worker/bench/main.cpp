@@ -1,0 +1,116 @@
+// fastchat-bench: benchmarks. `engine` measures the inference engine offline: prefill and
+// decode tokens/s per batch size, peak memory, and the machine's raw matmul rate in the same
+// run so the model's achieved FLOP rate reads as a fraction of what the machine can do.
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "common/error/error.h"
+#include "worker/bench/engine_benchmark.h"
+#include "worker/bench/synthetic_model.h"
+#include "worker/cli/launch_flags.h"
+
+namespace {
+
+using fastchat::bench::EngineBenchOptions;
+
+int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthetic,
+               const std::vector<int32_t>& batches, const EngineBenchOptions& options) {
+  std::filesystem::path synthetic_dir;
+  if (!synthetic.empty()) {
+    synthetic_dir = std::filesystem::temp_directory_path() /
+                    ("fastchat-bench-synthetic-" + synthetic + "-" + std::to_string(getpid()));
+    fastchat::bench::write_synthetic_model(fastchat::bench::synthetic_shape(synthetic), synthetic_dir);
+    launch.model_path = synthetic_dir;
+  } else if (launch.model_path.empty()) {
+    std::cerr << "give --model-path or --synthetic\n";
+    return 2;
+  }
+  const int32_t max_batch = *std::max_element(batches.begin(), batches.end());
+  // Whole batches prefill in one step, so the decode window holds only full-batch steps.
+  launch.engine.scheduler.max_num_batched_tokens =
+      std::max(launch.engine.scheduler.max_num_batched_tokens, max_batch * options.prompt_len);
+  launch.engine.scheduler.max_num_seqs = std::max(launch.engine.scheduler.max_num_seqs, max_batch);
+  const int32_t threads = launch.engine.num_threads > 0
+                              ? launch.engine.num_threads
+                              : static_cast<int32_t>(std::thread::hardware_concurrency());
+  torch::set_num_threads(threads);
+  const double matmul_gflops = fastchat::bench::measure_matmul_gflops();
+
+  auto config_only = fastchat::loader::load_model_config(launch.model_path);
+  if (launch.engine.kv_cache_memory == 0) {
+    // Room for the largest batch at full length, with 25% slack.
+    const int64_t tokens = int64_t{max_batch} * (options.prompt_len + options.output_len) * 5 / 4;
+    launch.engine.kv_cache_memory = tokens * 2 * config_only.num_hidden_layers *
+                                    config_only.num_key_value_heads * config_only.head_dim * 4;
+  }
+  fastchat::engine::ModelInstance model(launch);
+  if (!synthetic_dir.empty()) std::filesystem::remove_all(synthetic_dir);
+  const double load_rss = fastchat::bench::peak_rss_mib();
+  const auto& config = model.engine().model_config();
+  const double flops = fastchat::bench::decode_flops_per_token(
+      config, options.prompt_len + options.output_len / 2.0);
+
+  std::printf("model: %s  threads: %d  prompt %d, output %d tokens\n",
+              synthetic.empty() ? launch.model_path.c_str() : ("synthetic " + synthetic).c_str(),
+              threads, options.prompt_len, options.output_len);
+  std::printf("raw matmul (1024^3 fp32 via libtorch): %.1f GFLOP/s; peak RSS after load %.0f MiB\n",
+              matmul_gflops, load_rss);
+  std::printf("| batch | prefill tok/s | decode tok/s | decode step ms | model GFLOP/s | %% of raw |\n");
+  std::printf("|---:|---:|---:|---:|---:|---:|\n");
+  nlohmann::json rows = nlohmann::json::array();
+  for (int32_t batch : batches) {
+    // One untimed warm-up run per batch size: first-touch of KV blocks and BLAS buffers.
+    fastchat::bench::run_engine_benchmark(model.engine(), batch, {16, 4, options.seed + 99});
+    auto r = fastchat::bench::run_engine_benchmark(model.engine(), batch, options);
+    const double gflops = r.decode_tokens_per_s * flops / 1e9;
+    std::printf("| %d | %.0f | %.0f | %.2f | %.1f | %.0f%% |\n", batch, r.prefill_tokens_per_s,
+                r.decode_tokens_per_s, r.decode_step_ms, gflops, 100.0 * gflops / matmul_gflops);
+    std::fflush(stdout);
+    rows.push_back({{"batch", batch}, {"prefill_tokens_per_s", r.prefill_tokens_per_s},
+                    {"decode_tokens_per_s", r.decode_tokens_per_s}, {"decode_step_ms", r.decode_step_ms},
+                    {"model_gflops", gflops}, {"fraction_of_matmul", gflops / matmul_gflops}});
+  }
+  const double peak = fastchat::bench::peak_rss_mib();
+  std::printf("peak RSS: %.0f MiB\n", peak);
+  nlohmann::json summary = {{"benchmark", "engine"},
+                            {"model", synthetic.empty() ? launch.model_path.string() : "synthetic-" + synthetic},
+                            {"threads", threads}, {"prompt_len", options.prompt_len},
+                            {"output_len", options.output_len}, {"matmul_gflops", matmul_gflops},
+                            {"peak_rss_mib", peak}, {"rows", rows}};
+  std::cout << summary.dump() << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fastchat-bench: benchmarks for fastchat-cpp"};
+  app.require_subcommand(1);
+  auto* engine_cmd = app.add_subcommand("engine", "Offline engine throughput (prefill, decode)");
+  fastchat::engine::LaunchOptions launch;
+  launch.conv_template = "raw";
+  std::string synthetic;
+  std::vector<int32_t> batches{1, 8, 32, 64};
+  EngineBenchOptions options;
+  fastchat::cli::add_launch_flags(*engine_cmd, launch);
+  engine_cmd->add_option("--synthetic", synthetic, "Random-weight model shape instead of a folder: 110M");
+  engine_cmd->add_option("--batches", batches, "Batch sizes")->delimiter(',')->check(CLI::Range(1, 4096));
+  engine_cmd->add_option("--prompt-len", options.prompt_len, "Prompt tokens per request")->check(CLI::Range(1, 1 << 20));
+  engine_cmd->add_option("--output-len", options.output_len, "Generated tokens per request")->check(CLI::Range(2, 1 << 20));
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::warn);
+  try {
+    if (*engine_cmd) return run_engine(launch, synthetic, batches, options);
+  } catch (const fastchat::ErrorException& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,269 @@
+#include "worker/engine/engine.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/error/error.h"
+#include "worker/engine/device_memory.h"
+#include "worker/kv_cache/kv_cache_sizing.h"
+
+namespace fastchat::engine {
+namespace {
+
+constexpr int64_t kDefaultCpuKvBudget = int64_t{2} << 30;
+
+int32_t plan_num_blocks(const model::CausalLm& model, const EngineConfig& config) {
+  const auto& mc = model.config();
+  const kv_cache::KvCacheShape shape{mc.num_hidden_layers, mc.num_key_value_heads, mc.head_dim,
+                                     config.block_size,
+                                     static_cast<int64_t>(c10::elementSize(model.dtype()))};
+  int64_t budget = config.kv_cache_memory;
+  if (budget <= 0) {
+    auto free_bytes = free_device_memory(model.device());
+    if (model.device().is_cuda() && free_bytes) {
+      budget = static_cast<int64_t>(static_cast<double>(*free_bytes) * config.device_memory_fraction);
+    } else {
+      // CPU: enough for every sequence slot at full context, within a fixed cap and half of
+      // what is free, so a small model does not take gigabytes it will never use.
+      const int64_t full = kv_cache::bytes_per_block(shape) *
+                           ((mc.max_position_embeddings + config.block_size - 1) / config.block_size) *
+                           config.scheduler.max_num_seqs;
+      budget = std::min(full, kDefaultCpuKvBudget);
+      if (free_bytes) budget = std::min(budget, *free_bytes / 2);
+    }
+  }
+  const int64_t blocks = kv_cache::blocks_for_budget(shape, budget);
+  const int64_t one_context = (mc.max_position_embeddings + config.block_size - 1) / config.block_size;
+  if (blocks < 1) {
+    throw_error(ErrorCode::InvalidConfig,
+                "--kv-cache-memory: " + std::to_string(budget) + " bytes hold no KV block (one block takes " +
+                    std::to_string(kv_cache::bytes_per_block(shape)) + " bytes)",
+                "kv_cache_memory");
+  }
+  if (blocks < one_context) {
+    spdlog::warn("KV cache holds {} tokens, less than one full context of {} tokens",
+                 blocks * config.block_size, mc.max_position_embeddings);
+  }
+  return static_cast<int32_t>(std::min<int64_t>(blocks, INT32_MAX));
+}
+
+}  // namespace
+
+Engine::Engine(std::unique_ptr<model::CausalLm> model, EngineConfig config)
+    : config_(config),
+      model_config_(model->config()),
+      context_length_(static_cast<int32_t>(model->config().max_position_embeddings)),
+      num_blocks_(plan_num_blocks(*model, config)),
+      kv_cache_(num_blocks_, config.block_size),
+      scheduler_(config.scheduler, kv_cache_),
+      runner_(std::make_unique<ModelRunner>(std::move(model), num_blocks_, config.block_size)) {
+  stats_.num_kv_blocks = num_blocks_;
+  stats_.num_free_kv_blocks = num_blocks_;
+  spdlog::info("engine: {} KV blocks of {} tokens ({} MiB), context {} tokens", num_blocks_,
+               config_.block_size, runner_->storage().bytes() >> 20, context_length_);
+  thread_ = std::thread([this] { run(); });
+}
+
+Engine::~Engine() {
+  {
+    std::lock_guard lock(inbox_mutex_);
+    stopping_ = true;
+  }
+  inbox_ready_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::shared_ptr<RequestStream> Engine::submit(GenerationRequest request) {
+  const int32_t prompt_len = static_cast<int32_t>(request.prompt_ids.size());
+  if (prompt_len == 0) throw_error(ErrorCode::InvalidRequest, "prompt is empty", "prompt");
+  sampling::validate(request.params, static_cast<int32_t>(model_config_.vocab_size));
+  for (size_t i = 0; i < request.prompt_ids.size(); ++i) {
+    const int32_t id = request.prompt_ids[i];
+    if (id < 0 || id >= model_config_.vocab_size) {
+      throw_error(ErrorCode::InvalidRequest,
+                  "prompt token " + std::to_string(id) + " at index " + std::to_string(i) +
+                      " is outside the vocabulary [0, " + std::to_string(model_config_.vocab_size) + ")",
+                  "prompt");
+    }
+  }
+  if (prompt_len >= context_length_) {
+    throw_error(ErrorCode::ContextLengthExceeded,
+                "This model's maximum context length is " + std::to_string(context_length_) +
+                    " tokens, but the prompt has " + std::to_string(prompt_len) +
+                    " tokens, leaving no room to generate",
+                "messages");
+  }
+  const int64_t longest = std::min<int64_t>(
+      static_cast<int64_t>(prompt_len) + request.params.max_tokens, context_length_);
+  if (kv_cache_.blocks_for_tokens(longest) > num_blocks_) {
+    throw_error(ErrorCode::InvalidRequest,
+                "prompt plus max_tokens need " + std::to_string(longest) +
+                    " tokens of KV cache, but the cache holds only " +
+                    std::to_string(kv_cache_capacity_tokens()),
+                "max_tokens");
+  }
+  auto state = std::make_unique<RequestState>();
+  const uint64_t id = next_id_.fetch_add(1);
+  state->sequence.id = id;
+  state->sequence.tokens = std::move(request.prompt_ids);
+  state->sequence.num_prompt_tokens = prompt_len;
+  state->params = std::move(request.params);
+  state->rng = std::make_unique<sampling::RequestRng>(state->params.seed);
+  state->stream = std::make_shared<RequestStream>(id);
+  auto stream = state->stream;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    if (stopping_) throw_error(ErrorCode::Unavailable, "the engine is shutting down");
+    inbox_.push_back(std::move(state));
+  }
+  inbox_ready_.notify_one();
+  return stream;
+}
+
+void Engine::abort(uint64_t request_id) {
+  {
+    std::lock_guard lock(inbox_mutex_);
+    aborts_.push_back(request_id);
+  }
+  inbox_ready_.notify_one();
+}
+
+EngineStats Engine::stats() const {
+  std::lock_guard lock(stats_mutex_);
+  return stats_;
+}
+
+bool Engine::drain_inbox(bool block) {
+  std::vector<std::unique_ptr<RequestState>> arrived;
+  std::vector<uint64_t> aborted;
+  {
+    std::unique_lock lock(inbox_mutex_);
+    if (block) {
+      inbox_ready_.wait(lock, [&] { return stopping_ || !inbox_.empty() || !aborts_.empty(); });
+    }
+    if (stopping_) return false;
+    arrived.swap(inbox_);
+    aborted.swap(aborts_);
+  }
+  for (auto& state : arrived) {
+    const uint64_t id = state->sequence.id;
+    scheduler_.add(&state->sequence);
+    requests_.emplace(id, std::move(state));
+  }
+  for (uint64_t id : aborted) {
+    if (requests_.count(id)) finish(id, FinishReason::Abort);
+  }
+  if (!arrived.empty() || !aborted.empty()) publish_queue_stats();
+  return true;
+}
+
+void Engine::run() {
+  // OpenMP thread counts are per calling thread: set them here, on the thread that runs torch.
+  const int32_t threads = config_.num_threads > 0
+                              ? config_.num_threads
+                              : static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency()));
+  torch::set_num_threads(threads);
+  while (drain_inbox(/*block=*/!scheduler_.has_work())) {
+    if (!scheduler_.has_work()) continue;
+    try {
+      step();
+    } catch (const std::exception& e) {
+      // A failed step leaves the cache contents of its sequences undefined: fail them all
+      // rather than continue with corrupt state.
+      spdlog::error("engine step failed: {}", e.what());
+      std::vector<uint64_t> ids;
+      for (const auto& [id, state] : requests_) ids.push_back(id);
+      for (uint64_t id : ids) finish(id, FinishReason::Error, e.what());
+    }
+  }
+  for (auto& [id, state] : requests_) state->stream->finish(FinishReason::Abort, "engine stopped");
+  std::lock_guard lock(inbox_mutex_);
+  for (auto& state : inbox_) state->stream->finish(FinishReason::Abort, "engine stopped");
+}
+
+std::vector<int32_t> Engine::suppressed_tokens(const RequestState& state) const {
+  if (state.sequence.num_output_tokens() >= state.params.min_tokens) return {};
+  std::vector<int32_t> ids = state.params.stop_token_ids;
+  if (!state.params.ignore_eos) {
+    ids.insert(ids.end(), model_config_.eos_token_ids.begin(), model_config_.eos_token_ids.end());
+  }
+  return ids;
+}
+
+std::optional<FinishReason> Engine::check_stop(const RequestState& state, int32_t token) const {
+  const auto& p = state.params;
+  const auto& seq = state.sequence;
+  const bool is_eos = !p.ignore_eos && std::find(model_config_.eos_token_ids.begin(),
+                                                 model_config_.eos_token_ids.end(),
+                                                 token) != model_config_.eos_token_ids.end();
+  const bool is_stop_id =
+      std::find(p.stop_token_ids.begin(), p.stop_token_ids.end(), token) != p.stop_token_ids.end();
+  if ((is_eos || is_stop_id) && seq.num_output_tokens() >= p.min_tokens) return FinishReason::Stop;
+  if (seq.num_output_tokens() >= p.max_tokens || seq.num_tokens() >= context_length_) {
+    return FinishReason::Length;
+  }
+  return std::nullopt;
+}
+
+void Engine::step() {
+  auto output = scheduler_.schedule();
+  if (output.empty()) {
+    // Only possible when the head of the queue cannot fit even an empty cache: submit()
+    // rules that out, so this is a bug; fail the head rather than spin.
+    throw std::logic_error("scheduler produced an empty step with work pending");
+  }
+  std::vector<SamplingInputs> inputs;
+  std::vector<RequestState*> sampled_states;
+  int64_t prefill_tokens = 0;
+  for (const auto& chunk : output.chunks) {
+    if (!chunk.samples || chunk.num_tokens > 1) prefill_tokens += chunk.num_tokens;
+    if (!chunk.samples) continue;
+    RequestState* state = requests_.at(chunk.sequence->id).get();
+    inputs.push_back({&state->params, state->rng.get(), suppressed_tokens(*state)});
+    sampled_states.push_back(state);
+  }
+  auto sampled = runner_->execute(output, kv_cache_, inputs);
+  scheduler_.on_step_done(output);
+
+  std::vector<std::pair<uint64_t, FinishReason>> finished;
+  for (size_t i = 0; i < sampled.size(); ++i) {
+    RequestState& state = *sampled_states[i];
+    const int32_t token = sampled[i].token;
+    state.sequence.tokens.push_back(token);
+    auto stop = check_stop(state, token);
+    TokenEvent event{token, sampled[i].logprob, std::move(sampled[i].top_logprobs),
+                     stop == FinishReason::Stop};
+    state.stream->push(std::move(event), stop);
+    if (stop) finished.emplace_back(state.sequence.id, *stop);
+  }
+  for (const auto& [id, reason] : finished) finish(id, reason);
+
+  {
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.num_steps;
+    stats_.num_prompt_tokens += prefill_tokens;
+    stats_.num_generated_tokens += static_cast<int64_t>(sampled.size());
+    stats_.num_preemptions += static_cast<int64_t>(output.preempted.size());
+  }
+  publish_queue_stats();
+}
+
+void Engine::publish_queue_stats() {
+  std::lock_guard lock(stats_mutex_);
+  stats_.num_running = static_cast<int32_t>(scheduler_.num_running());
+  stats_.num_waiting = static_cast<int32_t>(scheduler_.num_waiting());
+  stats_.num_free_kv_blocks = kv_cache_.num_free_blocks();
+}
+
+void Engine::finish(uint64_t id, FinishReason reason, const std::string& error) {
+  auto it = requests_.find(id);
+  if (it == requests_.end()) return;
+  scheduler_.remove(id);
+  it->second->stream->finish(reason, error);  // no-op when the last token already finished it
+  requests_.erase(it);
+}
+
+}  // namespace fastchat::engine

@@ -1,0 +1,99 @@
+#pragma once
+// The inference engine of one model: a single engine thread owns the scheduler, the KV block
+// tables, the model and the sampler, and runs step after step (schedule -> forward + sample
+// -> stop checks -> stream tokens) while any request is queued, sleeping otherwise.
+// Other threads talk to it only through submit() and abort(), which are thread-safe, and
+// read tokens from the RequestStream submit() returns.
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "worker/engine/engine_config.h"
+#include "worker/engine/model_runner.h"
+#include "worker/engine/request_stream.h"
+#include "worker/kv_cache/kv_cache_manager.h"
+#include "worker/scheduler/scheduler.h"
+
+namespace fastchat::engine {
+
+struct GenerationRequest {
+  std::vector<int32_t> prompt_ids;
+  sampling::SamplingParams params;
+};
+
+/// A snapshot for status endpoints and benchmarks.
+struct EngineStats {
+  int32_t num_running = 0;
+  int32_t num_waiting = 0;
+  int32_t num_kv_blocks = 0;
+  int32_t num_free_kv_blocks = 0;
+  int64_t num_steps = 0;
+  int64_t num_prompt_tokens = 0;     // tokens run through prefill (recomputation included)
+  int64_t num_generated_tokens = 0;
+  int64_t num_preemptions = 0;
+};
+
+class Engine {
+ public:
+  /// Sizes the KV cache, allocates it and starts the engine thread.
+  Engine(std::unique_ptr<model::CausalLm> model, EngineConfig config);
+  /// Finishes every open stream with Abort and joins the engine thread.
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  /// Validates and queues a request. Throws ErrorException (InvalidRequest,
+  /// ContextLengthExceeded) naming the field at fault.
+  std::shared_ptr<RequestStream> submit(GenerationRequest request);
+  /// Cancels a request; its stream finishes with Abort and its blocks are freed next step.
+  void abort(uint64_t request_id);
+
+  EngineStats stats() const;
+  const loader::ModelConfig& model_config() const { return model_config_; }
+  /// Tokens a sequence may hold, prompt included.
+  int32_t context_length() const { return context_length_; }
+  int32_t kv_cache_capacity_tokens() const { return num_blocks_ * config_.block_size; }
+
+ private:
+  struct RequestState {
+    scheduler::Sequence sequence;
+    sampling::SamplingParams params;
+    std::unique_ptr<sampling::RequestRng> rng;
+    std::shared_ptr<RequestStream> stream;
+  };
+
+  void run();
+  bool drain_inbox(bool block);
+  void step();
+  void publish_queue_stats();
+  void finish(uint64_t id, FinishReason reason, const std::string& error = {});
+  std::vector<int32_t> suppressed_tokens(const RequestState& state) const;
+  std::optional<FinishReason> check_stop(const RequestState& state, int32_t token) const;
+
+  EngineConfig config_;
+  loader::ModelConfig model_config_;
+  int32_t context_length_;
+  int32_t num_blocks_;
+  kv_cache::KvCacheManager kv_cache_;
+  scheduler::Scheduler scheduler_;
+  std::unique_ptr<ModelRunner> runner_;
+  std::unordered_map<uint64_t, std::unique_ptr<RequestState>> requests_;  // engine thread only
+
+  mutable std::mutex inbox_mutex_;
+  std::condition_variable inbox_ready_;
+  std::vector<std::unique_ptr<RequestState>> inbox_;
+  std::vector<uint64_t> aborts_;
+  bool stopping_ = false;
+  std::atomic<uint64_t> next_id_{1};
+
+  mutable std::mutex stats_mutex_;
+  EngineStats stats_;
+  std::thread thread_;
+};
+
+}  // namespace fastchat::engine

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <cstdint>
+
+#include "worker/scheduler/scheduler_config.h"
+
+namespace fastchat::engine {
+
+struct EngineConfig {
+  /// Tokens per KV block.
+  int32_t block_size = 16;
+  /// KV cache budget in bytes; 0 = automatic (a fraction of free memory on CUDA, on CPU
+  /// enough for max_num_seqs full contexts capped at 2 GiB).
+  int64_t kv_cache_memory = 0;
+  /// Share of free device memory the KV cache may take when sized automatically on CUDA.
+  double device_memory_fraction = 0.85;
+  /// Intra-op threads for torch on CPU; 0 = one per core.
+  int32_t num_threads = 0;
+  scheduler::SchedulerConfig scheduler;
+};
+
+}  // namespace fastchat::engine

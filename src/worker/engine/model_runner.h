@@ -1,0 +1,48 @@
+#pragma once
+// Turns a SchedulerOutput into one model forward and one sampling call: builds the ragged
+// ForwardBatch (positions, cache slots, block tables), runs the model, samples the sequences
+// whose chunk reached their last token. Owns the model, the KV storage and the sampler.
+// Engine thread only.
+
+#include <memory>
+#include <vector>
+
+#include "worker/kv_cache/kv_cache_manager.h"
+#include "worker/kv_cache/kv_cache_storage.h"
+#include "worker/model/causal_lm.h"
+#include "worker/sampling/sampler.h"
+#include "worker/scheduler/scheduler_output.h"
+
+namespace fastchat::engine {
+
+/// Per-sequence sampling inputs the runner cannot know itself.
+struct SamplingInputs {
+  const sampling::SamplingParams* params = nullptr;
+  sampling::RequestRng* rng = nullptr;
+  std::vector<int32_t> suppressed_tokens;
+};
+
+class ModelRunner {
+ public:
+  ModelRunner(std::unique_ptr<model::CausalLm> model, int64_t num_blocks, int32_t block_size);
+
+  /// One step. `inputs[i]` belongs to the i-th sampling chunk of `output`.
+  /// Returns one SampledToken per sampling chunk, in chunk order.
+  std::vector<sampling::SampledToken> execute(const scheduler::SchedulerOutput& output,
+                                              const kv_cache::KvCacheManager& kv_cache,
+                                              const std::vector<SamplingInputs>& inputs);
+
+  model::CausalLm& model() { return *model_; }
+  const kv_cache::KvCacheStorage& storage() const { return storage_; }
+
+ private:
+  void build_batch(const scheduler::SchedulerOutput& output,
+                   const kv_cache::KvCacheManager& kv_cache);
+
+  std::unique_ptr<model::CausalLm> model_;
+  kv_cache::KvCacheStorage storage_;
+  sampling::Sampler sampler_;
+  model::ForwardBatch batch_;  // reused across steps to avoid reallocations
+};
+
+}  // namespace fastchat::engine

@@ -1,0 +1,66 @@
+#include "worker/engine/text_stream.h"
+
+namespace fastchat::engine {
+
+TextStream::TextStream(Engine& engine, std::shared_ptr<RequestStream> stream,
+                       const tokenizer::Tokenizer& tokenizer, std::span<const int32_t> prompt_ids,
+                       std::vector<std::string> stop_strings)
+    : engine_(engine),
+      stream_(std::move(stream)),
+      detokenizer_(tokenizer, prompt_ids),
+      matcher_(std::move(stop_strings)),
+      num_prompt_tokens_(static_cast<int32_t>(prompt_ids.size())) {}
+
+TextStream::~TextStream() {
+  if (!finished_) engine_.abort(stream_->id());
+}
+
+TextDelta TextStream::next() {
+  TextDelta delta;
+  delta.num_prompt_tokens = num_prompt_tokens_;
+  if (finished_) {
+    delta.finish = FinishReason::Stop;
+    delta.num_output_tokens = num_output_tokens_;
+    return delta;
+  }
+  StreamUpdate update = stream_->next();
+  std::string text;
+  for (const TokenEvent& token : update.tokens) {
+    ++num_output_tokens_;
+    if (!token.is_stop_token) text += detokenizer_.push(token.token);
+  }
+  if (update.finish) text += detokenizer_.flush();
+  delta.tokens = std::move(update.tokens);
+  auto matched = matcher_.push(text);
+  delta.text = std::move(matched.text);
+  if (matched.stopped) {
+    engine_.abort(stream_->id());
+    delta.finish = FinishReason::Stop;
+  } else if (update.finish) {
+    delta.text += matcher_.finish();
+    // A short stop string held back behind a longer candidate completes only at the end.
+    delta.finish = matcher_.stopped() ? FinishReason::Stop : *update.finish;
+    delta.error = std::move(update.error);
+  }
+  delta.num_output_tokens = num_output_tokens_;
+  finished_ = delta.finish.has_value();
+  return delta;
+}
+
+Completion collect(TextStream& stream) {
+  Completion completion;
+  while (true) {
+    TextDelta delta = stream.next();
+    completion.text += delta.text;
+    for (const auto& token : delta.tokens) completion.token_ids.push_back(token.token);
+    completion.num_prompt_tokens = delta.num_prompt_tokens;
+    completion.num_output_tokens = delta.num_output_tokens;
+    if (delta.finish) {
+      completion.finish = *delta.finish;
+      completion.error = delta.error;
+      return completion;
+    }
+  }
+}
+
+}  // namespace fastchat::engine

@@ -1,0 +1,211 @@
+#include "worker/model/layers/paged_attention.h"
+
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <limits>
+
+#include "worker/model/layers/fast_math.h"
+
+// The kernel's inner loops are compiled twice, for AVX2+FMA and for the baseline, and picked
+// at load time, so one binary is both portable and fast.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define FASTCHAT_CPU_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#else
+#define FASTCHAT_CPU_CLONES
+#endif
+
+namespace fastchat::model::layers {
+namespace {
+
+using torch::indexing::Slice;
+
+struct RowRange {
+  int32_t sequence;
+  int32_t kv_head;
+  int32_t row_begin;
+  int32_t row_end;
+};
+
+struct KernelArgs {
+  const float* qkv;
+  int64_t qkv_stride;
+  const float* keys;
+  const float* values;
+  float* out;
+  const ForwardBatch* batch;
+  AttentionShape shape;
+  float scale;
+};
+
+void write_cache_cpu(const KernelArgs& args, float* keys, float* values) {
+  const auto& s = args.shape;
+  const int64_t kv_offset = s.num_heads * s.head_dim;
+  const int64_t v_offset = kv_offset + s.num_kv_heads * s.head_dim;
+  const auto& slots = args.batch->slots;
+  for (size_t t = 0; t < slots.size(); ++t) {
+    const int64_t block = slots[t] / s.block_size;
+    const int64_t offset = slots[t] % s.block_size;
+    const float* row = args.qkv + static_cast<int64_t>(t) * args.qkv_stride;
+    for (int64_t g = 0; g < s.num_kv_heads; ++g) {
+      const int64_t dst = ((block * s.num_kv_heads + g) * s.block_size + offset) * s.head_dim;
+      std::copy_n(row + kv_offset + g * s.head_dim, s.head_dim, keys + dst);
+      std::copy_n(row + v_offset + g * s.head_dim, s.head_dim, values + dst);
+    }
+  }
+}
+
+// One query head of one token against `num_keys` cached tokens of its sequence.
+FASTCHAT_CPU_CLONES
+void attend_one(const KernelArgs& args, const int32_t* table, int64_t kv_head, const float* q,
+                int64_t num_keys, float* scores, float* out) {
+  const int64_t d = args.shape.head_dim;
+  const int64_t bs = args.shape.block_size;
+  const int64_t kv_heads = args.shape.num_kv_heads;
+  const int64_t num_blocks = (num_keys + bs - 1) / bs;
+  float max_score = -std::numeric_limits<float>::infinity();
+  for (int64_t b = 0; b < num_blocks; ++b) {
+    const float* kb = args.keys + (static_cast<int64_t>(table[b]) * kv_heads + kv_head) * bs * d;
+    const int64_t n = std::min(bs, num_keys - b * bs);
+    float* sb = scores + b * bs;
+    for (int64_t t = 0; t < n; ++t) {
+      float acc = 0.0f;
+#pragma omp simd reduction(+ : acc)
+      for (int64_t i = 0; i < d; ++i) acc += q[i] * kb[t * d + i];
+      sb[t] = acc * args.scale;
+      max_score = std::max(max_score, sb[t]);
+    }
+  }
+  float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+  for (int64_t j = 0; j < num_keys; ++j) {
+    scores[j] = fast_exp(scores[j] - max_score);
+    sum += scores[j];
+  }
+  std::fill_n(out, d, 0.0f);
+  for (int64_t b = 0; b < num_blocks; ++b) {
+    const float* vb =
+        args.values + (static_cast<int64_t>(table[b]) * kv_heads + kv_head) * bs * d;
+    const int64_t n = std::min(bs, num_keys - b * bs);
+    const float* pb = scores + b * bs;
+    for (int64_t t = 0; t < n; ++t) {
+      const float p = pb[t];
+#pragma omp simd
+      for (int64_t i = 0; i < d; ++i) out[i] += p * vb[t * d + i];
+    }
+  }
+  const float inv = 1.0f / sum;
+  for (int64_t i = 0; i < d; ++i) out[i] *= inv;
+}
+
+void attend_range(const KernelArgs& args, const RowRange& range, std::vector<float>& scores) {
+  const auto& batch = *args.batch;
+  const auto& s = args.shape;
+  const int32_t start = batch.query_starts[range.sequence];
+  const int32_t query_len = batch.query_starts[range.sequence + 1] - start;
+  const int32_t context = batch.context_lens[range.sequence];
+  const int32_t* table =
+      batch.block_tables.data() + static_cast<int64_t>(range.sequence) * batch.max_blocks_per_sequence;
+  const int64_t group = s.num_heads / s.num_kv_heads;
+  // Scores are padded to whole blocks so the per-block loops never check bounds twice.
+  scores.resize(static_cast<size_t>((context + s.block_size - 1) / s.block_size * s.block_size));
+  for (int32_t r = range.row_begin; r < range.row_end; ++r) {
+    const int64_t num_keys = context - query_len + r + 1;
+    const int64_t token = start + r;
+    for (int64_t h = range.kv_head * group; h < (range.kv_head + 1) * group; ++h) {
+      const float* q = args.qkv + token * args.qkv_stride + h * s.head_dim;
+      float* out = args.out + token * s.num_heads * s.head_dim + h * s.head_dim;
+      attend_one(args, table, range.kv_head, q, num_keys, scores.data(), out);
+    }
+  }
+}
+
+torch::Tensor paged_attention_cpu(const torch::Tensor& qkv, torch::Tensor& key_cache,
+                                  torch::Tensor& value_cache, const ForwardBatch& batch,
+                                  const AttentionShape& shape) {
+  auto out = torch::empty({qkv.size(0), shape.num_heads * shape.head_dim}, qkv.options());
+  KernelArgs args{qkv.data_ptr<float>(), qkv.stride(0), key_cache.data_ptr<float>(),
+                  value_cache.data_ptr<float>(), out.data_ptr<float>(), &batch, shape,
+                  static_cast<float>(1.0 / std::sqrt(static_cast<double>(shape.head_dim)))};
+  write_cache_cpu(args, key_cache.data_ptr<float>(), value_cache.data_ptr<float>());
+
+  // Work items: (sequence, kv head, up to 32 query rows); the cost estimate decides whether
+  // waking the thread pool pays off.
+  constexpr int32_t kRowsPerItem = 32;
+  std::vector<RowRange> items;
+  int64_t cost = 0;
+  for (int32_t seq = 0; seq < batch.num_sequences(); ++seq) {
+    const int32_t query_len = batch.query_starts[seq + 1] - batch.query_starts[seq];
+    cost += static_cast<int64_t>(query_len) * batch.context_lens[seq];
+    for (int32_t g = 0; g < shape.num_kv_heads; ++g) {
+      for (int32_t r = 0; r < query_len; r += kRowsPerItem) {
+        items.push_back({seq, g, r, std::min(query_len, r + kRowsPerItem)});
+      }
+    }
+  }
+  cost *= shape.num_heads * shape.head_dim;
+  const int64_t num_items = static_cast<int64_t>(items.size());
+  const int64_t grain = cost < 200000 ? std::max<int64_t>(num_items, 1) : 1;
+  at::parallel_for(0, num_items, grain, [&](int64_t begin, int64_t end) {
+    std::vector<float> scores;
+    for (int64_t i = begin; i < end; ++i) attend_range(args, items[i], scores);
+  });
+  return out;
+}
+
+torch::Tensor paged_attention_reference(const torch::Tensor& qkv, torch::Tensor& key_cache,
+                                        torch::Tensor& value_cache, const ForwardBatch& batch,
+                                        const BatchTensors& tensors, const AttentionShape& s) {
+  const int64_t tokens = qkv.size(0);
+  const int64_t q_width = s.num_heads * s.head_dim;
+  const int64_t kv_width = s.num_kv_heads * s.head_dim;
+  auto q = qkv.narrow(1, 0, q_width).view({tokens, s.num_heads, s.head_dim});
+  auto k = qkv.narrow(1, q_width, kv_width).view({tokens, s.num_kv_heads, s.head_dim});
+  auto v = qkv.narrow(1, q_width + kv_width, kv_width).view({tokens, s.num_kv_heads, s.head_dim});
+  key_cache.index_put_({tensors.slot_blocks, Slice(), tensors.slot_offsets}, k);
+  value_cache.index_put_({tensors.slot_blocks, Slice(), tensors.slot_offsets}, v);
+
+  auto out = torch::empty({tokens, q_width}, qkv.options());
+  const int64_t group = s.num_heads / s.num_kv_heads;
+  const double scale = 1.0 / std::sqrt(static_cast<double>(s.head_dim));
+  for (int32_t seq = 0; seq < batch.num_sequences(); ++seq) {
+    const int64_t start = batch.query_starts[seq];
+    const int64_t query_len = batch.query_starts[seq + 1] - start;
+    const int64_t context = batch.context_lens[seq];
+    const int64_t num_blocks = (context + s.block_size - 1) / s.block_size;
+    std::vector<int64_t> table(
+        batch.block_tables.begin() + seq * batch.max_blocks_per_sequence,
+        batch.block_tables.begin() + seq * batch.max_blocks_per_sequence + num_blocks);
+    auto table_t = torch::tensor(table, torch::kInt64).to(qkv.device());
+    auto gather = [&](const torch::Tensor& cache) {
+      auto blocks = cache.index_select(0, table_t).permute({1, 0, 2, 3});
+      auto seq_kv = blocks.reshape({s.num_kv_heads, num_blocks * s.block_size, s.head_dim})
+                        .narrow(1, 0, context);
+      return seq_kv.repeat_interleave(group, 0).to(torch::kFloat32);  // [H, ctx, D]
+    };
+    auto keys = gather(key_cache);
+    auto values = gather(value_cache);
+    auto queries = q.narrow(0, start, query_len).transpose(0, 1).to(torch::kFloat32);
+    auto scores = torch::matmul(queries, keys.transpose(1, 2)) * scale;  // [H, qlen, ctx]
+    auto key_pos = torch::arange(context, qkv.options().dtype(torch::kInt64)).unsqueeze(0);
+    auto query_pos =
+        torch::arange(query_len, qkv.options().dtype(torch::kInt64)).unsqueeze(1) + (context - query_len);
+    scores.masked_fill_(key_pos > query_pos, -std::numeric_limits<float>::infinity());
+    auto attended = torch::matmul(torch::softmax(scores, -1), values);  // [H, qlen, D]
+    out.narrow(0, start, query_len)
+        .copy_(attended.transpose(0, 1).reshape({query_len, q_width}).to(qkv.scalar_type()));
+  }
+  return out;
+}
+
+}  // namespace
+
+torch::Tensor paged_attention(const torch::Tensor& qkv, torch::Tensor& key_cache,
+                              torch::Tensor& value_cache, const ForwardBatch& batch,
+                              const BatchTensors& tensors, const AttentionShape& shape, bool fast) {
+  if (fast) return paged_attention_cpu(qkv, key_cache, value_cache, batch, shape);
+  return paged_attention_reference(qkv, key_cache, value_cache, batch, tensors, shape);
+}
+
+}  // namespace fastchat::model::layers

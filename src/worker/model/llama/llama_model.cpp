@@ -1,0 +1,106 @@
+#include "worker/model/llama/llama_model.h"
+
+#include <torch/torch.h>
+
+#include <string>
+
+#include "common/error/error.h"
+#include "worker/model/batch_tensors.h"
+#include "worker/model/layers/gated_mlp.h"
+#include "worker/model/layers/paged_attention.h"
+#include "worker/model/layers/rms_norm.h"
+
+namespace fastchat::model {
+
+LlamaModel::LlamaModel(loader::ModelConfig config, const loader::WeightStore& weights,
+                       torch::ScalarType dtype, const torch::Device& device, ModelOptions options)
+    : config_(std::move(config)),
+      dtype_(dtype),
+      device_(device),
+      options_(options),
+      fast_kernels_(device.is_cpu() && dtype == torch::kFloat32 && !options.reference_kernels),
+      rotary_(config_, device) {
+  c10::InferenceMode guard;
+  const int64_t hidden = config_.hidden_size;
+  const int64_t vocab = config_.vocab_size;
+  embed_tokens_ = weights.load("model.embed_tokens.weight", {vocab, hidden}, dtype, device);
+  final_norm_ = weights.load("model.norm.weight", {hidden}, dtype, device);
+  // A tied model may still ship an lm_head copy (stories260K does); the tie decides.
+  if (config_.tie_word_embeddings) {
+    lm_head_t_ = embed_tokens_.t();
+  } else {
+    lm_head_t_ = weights.load("lm_head.weight", {vocab, hidden}, dtype, device).t();
+  }
+  layers_.reserve(config_.num_hidden_layers);
+  for (int64_t i = 0; i < config_.num_hidden_layers; ++i) load_layer(weights, i);
+}
+
+void LlamaModel::load_layer(const loader::WeightStore& weights, int64_t index) {
+  const int64_t hidden = config_.hidden_size;
+  const int64_t q_width = config_.num_attention_heads * config_.head_dim;
+  const int64_t kv_width = config_.num_key_value_heads * config_.head_dim;
+  const int64_t inter = config_.intermediate_size;
+  const std::string prefix = "model.layers." + std::to_string(index) + ".";
+  auto load = [&](const std::string& name, std::vector<int64_t> shape) {
+    return weights.load(prefix + name, shape, dtype_, device_);
+  };
+  Layer layer;
+  layer.input_norm = load("input_layernorm.weight", {hidden});
+  layer.post_norm = load("post_attention_layernorm.weight", {hidden});
+  layer.qkv_t = torch::cat({load("self_attn.q_proj.weight", {q_width, hidden}),
+                            load("self_attn.k_proj.weight", {kv_width, hidden}),
+                            load("self_attn.v_proj.weight", {kv_width, hidden})})
+                    .t();
+  if (config_.attention_bias) {
+    layer.qkv_bias = torch::cat({load("self_attn.q_proj.bias", {q_width}),
+                                 load("self_attn.k_proj.bias", {kv_width}),
+                                 load("self_attn.v_proj.bias", {kv_width})});
+  }
+  layer.o_t = load("self_attn.o_proj.weight", {hidden, q_width}).t();
+  layer.gate_up_t = torch::cat({load("mlp.gate_proj.weight", {inter, hidden}),
+                                load("mlp.up_proj.weight", {inter, hidden})})
+                        .t();
+  layer.down_t = load("mlp.down_proj.weight", {hidden, inter}).t();
+  layers_.push_back(std::move(layer));
+}
+
+torch::Tensor LlamaModel::forward(const ForwardBatch& batch, kv_cache::KvCacheStorage& cache) {
+  c10::InferenceMode guard;
+  const bool fast = fast_kernels_;
+  const int64_t tokens = batch.num_tokens();
+  const layers::AttentionShape shape{config_.num_attention_heads, config_.num_key_value_heads,
+                                     config_.head_dim, cache.shape().block_size};
+  BatchTensors tensors;
+  torch::Tensor token_ids;
+  torch::Tensor logits_rows;
+  if (fast) {
+    // CPU kernels read the host vectors; only the two gathers need tensors, viewed in place.
+    token_ids = torch::from_blob(const_cast<int32_t*>(batch.token_ids.data()), {tokens}, torch::kInt32);
+    logits_rows = torch::from_blob(const_cast<int32_t*>(batch.logits_rows.data()),
+                                   {static_cast<int64_t>(batch.logits_rows.size())}, torch::kInt32);
+  } else {
+    tensors = make_batch_tensors(batch, shape.block_size, device_);
+    token_ids = tensors.token_ids;
+    logits_rows = tensors.logits_rows;
+  }
+
+  auto x = embed_tokens_.index_select(0, token_ids);
+  const double eps = config_.rms_norm_eps;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const Layer& layer = layers_[i];
+    auto h = layers::rms_norm(x, layer.input_norm, eps, fast);
+    auto qkv = layer.qkv_bias.defined() ? torch::addmm(layer.qkv_bias, h, layer.qkv_t)
+                                        : torch::mm(h, layer.qkv_t);
+    rotary_.apply(qkv, batch.positions, tensors.positions, fast);
+    auto attn = layers::paged_attention(qkv, cache.keys(static_cast<int64_t>(i)),
+                                        cache.values(static_cast<int64_t>(i)), batch, tensors,
+                                        shape, fast);
+    x.addmm_(attn, layer.o_t);
+    h = layers::rms_norm(x, layer.post_norm, eps, fast);
+    x.addmm_(layers::silu_and_mul(torch::mm(h, layer.gate_up_t), fast), layer.down_t);
+  }
+  auto last = layers::rms_norm(x.index_select(0, logits_rows), final_norm_, eps, fast);
+  return torch::mm(last, lm_head_t_).to(torch::kFloat32);
+}
+
+}  // namespace fastchat::model

@@ -1,0 +1,58 @@
+#pragma once
+// Llama-family decoder (Llama 2/3, Mistral without sliding window, Qwen2 with q/k/v bias):
+// embed -> N x (RMSNorm, GQA attention over the paged cache, RMSNorm, SwiGLU MLP) -> norm
+// -> lm_head. q/k/v and gate/up projections are fused into one matmul each at load time.
+
+#include <torch/types.h>
+
+#include <vector>
+
+#include "worker/loader/weight_store.h"
+#include "worker/model/causal_lm.h"
+#include "worker/model/layers/rotary_embedding.h"
+
+namespace fastchat::model {
+
+struct ModelOptions {
+  /// Run the torch-op reference kernels even where the float32 CPU kernels apply (tests).
+  bool reference_kernels = false;
+};
+
+class LlamaModel : public CausalLm {
+ public:
+  /// Loads and converts every weight once; throws ErrorException naming the tensor on a
+  /// missing or mis-shaped weight.
+  LlamaModel(loader::ModelConfig config, const loader::WeightStore& weights,
+             torch::ScalarType dtype, const torch::Device& device, ModelOptions options = {});
+
+  torch::Tensor forward(const ForwardBatch& batch, kv_cache::KvCacheStorage& cache) override;
+  const loader::ModelConfig& config() const override { return config_; }
+  torch::Device device() const override { return device_; }
+  torch::ScalarType dtype() const override { return dtype_; }
+
+ private:
+  struct Layer {
+    torch::Tensor input_norm;
+    torch::Tensor qkv_t;      // [hidden, (H + 2 KV) * D], a transposed view
+    torch::Tensor qkv_bias;   // undefined unless the architecture has attention bias
+    torch::Tensor o_t;        // [H * D, hidden]
+    torch::Tensor post_norm;
+    torch::Tensor gate_up_t;  // [hidden, 2 * intermediate]
+    torch::Tensor down_t;     // [intermediate, hidden]
+  };
+
+  void load_layer(const loader::WeightStore& weights, int64_t index);
+
+  loader::ModelConfig config_;
+  torch::ScalarType dtype_;
+  torch::Device device_;
+  ModelOptions options_;
+  bool fast_kernels_;
+  torch::Tensor embed_tokens_;  // [vocab, hidden]
+  torch::Tensor final_norm_;
+  torch::Tensor lm_head_t_;     // [hidden, vocab]
+  std::vector<Layer> layers_;
+  layers::RotaryEmbedding rotary_;
+};
+
+}  // namespace fastchat::model
