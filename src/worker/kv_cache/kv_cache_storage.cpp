@@ -11,7 +11,7 @@ KvCacheStorage::KvCacheStorage(const KvCacheShape& shape, int64_t num_blocks,
   for (int64_t layer = 0; layer < shape.num_layers; ++layer) {
     // Zeroed so that padding reads in reference kernels never see NaN garbage.
     keys_.push_back(
-        torch::zeros({num_blocks, shape.num_kv_heads, shape.block_size, shape.head_dim}, options));
+        torch::zeros({num_blocks, shape.num_kv_heads, shape.head_dim, shape.block_size}, options));
     values_.push_back(
         torch::zeros({num_blocks, shape.num_kv_heads, shape.block_size, shape.head_dim}, options));
   }

@@ -1,8 +1,10 @@
 #pragma once
-// Device memory of the paged KV cache: per layer one key and one value tensor of shape
-// [num_blocks, num_kv_heads, block_size, head_dim], allocated once. Keeping a head's tokens
-// contiguous inside a block lets attention stream them without gathers. Which block belongs
-// to whom is KvCacheManager's business, not this one's. Engine thread only.
+// Device memory of the paged KV cache, allocated once: per layer a key tensor of shape
+// [num_blocks, num_kv_heads, head_dim, block_size] and a value tensor of shape
+// [num_blocks, num_kv_heads, block_size, head_dim]. Keys are stored transposed inside a block
+// so that one query's scores against a whole block are a contiguous, vectorizable loop over
+// the block's tokens; values keep a token's head_dim contiguous for the weighted sum.
+// Which block belongs to whom is KvCacheManager's business, not this one's. Engine thread only.
 
 #include <torch/types.h>
 

@@ -7,11 +7,13 @@
 #include <limits>
 
 #include "worker/model/layers/fast_math.h"
+#include "worker/model/layers/float8.h"
 
-// The kernel's inner loops are compiled twice, for AVX2+FMA and for the baseline, and picked
-// at load time, so one binary is both portable and fast.
+// The kernel's inner loops are compiled for AVX-512, AVX2 and the baseline, and the loader
+// picks by CPU features, so one binary is both portable and fast. (Clones by "arch=" would be
+// picked by CPU model name, not by features.)
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define FASTCHAT_CPU_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#define FASTCHAT_CPU_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define FASTCHAT_CPU_CLONES
 #endif
@@ -49,54 +51,137 @@ void write_cache_cpu(const KernelArgs& args, float* keys, float* values) {
     const int64_t offset = slots[t] % s.block_size;
     const float* row = args.qkv + static_cast<int64_t>(t) * args.qkv_stride;
     for (int64_t g = 0; g < s.num_kv_heads; ++g) {
-      const int64_t dst = ((block * s.num_kv_heads + g) * s.block_size + offset) * s.head_dim;
-      std::copy_n(row + kv_offset + g * s.head_dim, s.head_dim, keys + dst);
-      std::copy_n(row + v_offset + g * s.head_dim, s.head_dim, values + dst);
+      const int64_t head_base = (block * s.num_kv_heads + g) * s.block_size * s.head_dim;
+      const float* k = row + kv_offset + g * s.head_dim;
+      float* key_dst = keys + head_base + offset;  // transposed: [head_dim, block_size]
+      for (int64_t i = 0; i < s.head_dim; ++i) key_dst[i * s.block_size] = k[i];
+      std::copy_n(row + v_offset + g * s.head_dim, s.head_dim,
+                  values + head_base + offset * s.head_dim);
     }
   }
 }
 
-// One query head of one token against `num_keys` cached tokens of its sequence.
-FASTCHAT_CPU_CLONES
-void attend_one(const KernelArgs& args, const int32_t* table, int64_t kv_head, const float* q,
-                int64_t num_keys, float* scores, float* out) {
+// One query head of one token against `num_keys` cached tokens of its sequence, scalar:
+// any block size and head dim.
+void attend_one_scalar(const KernelArgs& args, const int32_t* table, int64_t kv_head,
+                       const float* q, int64_t num_keys, float* scores, float* out) {
   const int64_t d = args.shape.head_dim;
   const int64_t bs = args.shape.block_size;
   const int64_t kv_heads = args.shape.num_kv_heads;
   const int64_t num_blocks = (num_keys + bs - 1) / bs;
   float max_score = -std::numeric_limits<float>::infinity();
-  for (int64_t b = 0; b < num_blocks; ++b) {
-    const float* kb = args.keys + (static_cast<int64_t>(table[b]) * kv_heads + kv_head) * bs * d;
-    const int64_t n = std::min(bs, num_keys - b * bs);
-    float* sb = scores + b * bs;
-    for (int64_t t = 0; t < n; ++t) {
-      float acc = 0.0f;
-#pragma omp simd reduction(+ : acc)
-      for (int64_t i = 0; i < d; ++i) acc += q[i] * kb[t * d + i];
-      sb[t] = acc * args.scale;
-      max_score = std::max(max_score, sb[t]);
-    }
+  for (int64_t j = 0; j < num_keys; ++j) {
+    // Keys are [head_dim, block_size] inside a block.
+    const float* kb = args.keys + (static_cast<int64_t>(table[j / bs]) * kv_heads + kv_head) * bs * d;
+    float acc = 0.0f;
+    for (int64_t i = 0; i < d; ++i) acc += q[i] * kb[i * bs + j % bs];
+    scores[j] = acc * args.scale;
+    max_score = std::max(max_score, scores[j]);
   }
   float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
   for (int64_t j = 0; j < num_keys; ++j) {
     scores[j] = fast_exp(scores[j] - max_score);
     sum += scores[j];
   }
   std::fill_n(out, d, 0.0f);
   for (int64_t b = 0; b < num_blocks; ++b) {
-    const float* vb =
-        args.values + (static_cast<int64_t>(table[b]) * kv_heads + kv_head) * bs * d;
+    const float* vb = args.values + (static_cast<int64_t>(table[b]) * kv_heads + kv_head) * bs * d;
     const int64_t n = std::min(bs, num_keys - b * bs);
-    const float* pb = scores + b * bs;
     for (int64_t t = 0; t < n; ++t) {
-      const float p = pb[t];
-#pragma omp simd
-      for (int64_t i = 0; i < d; ++i) out[i] += p * vb[t * d + i];
+      for (int64_t i = 0; i < d; ++i) out[i] += scores[b * bs + t] * vb[t * d + i];
     }
   }
+  for (int64_t i = 0; i < d; ++i) out[i] /= sum;
+}
+
+// out[0, 8*kChunks) of one head = inv * sum_t p[t] * V[t][offset, offset + 8*kChunks). The
+// accumulators are a compile-time array so that they stay in registers across the key loop.
+template <int kChunks>
+[[gnu::always_inline]] inline void weighted_values(const KernelArgs& args, const int32_t* table,
+                                                   int64_t kv_head, const float* probs,
+                                                   int64_t num_keys, float inv, float* out,
+                                                   int64_t offset = 0) {
+  const int64_t d = args.shape.head_dim;
+  const int64_t bs = args.shape.block_size;
+  Float8 acc[kChunks] = {};
+  for (int64_t b = 0; b * bs < num_keys; ++b) {
+    const float* vb = args.values +
+                      (static_cast<int64_t>(table[b]) * args.shape.num_kv_heads + kv_head) * bs * d +
+                      offset;
+    const int64_t n = std::min(bs, num_keys - b * bs);
+    const float* pb = probs + b * bs;
+    for (int64_t t = 0; t < n; ++t) {
+      const Float8 p = broadcast8(pb[t]);
+      for (int c = 0; c < kChunks; ++c) acc[c] += p * load8(vb + t * d + c * 8);
+    }
+  }
+  for (int c = 0; c < kChunks; ++c) store8(out + offset + c * 8, acc[c] * inv);
+}
+
+// The same with eight-float vectors, for block sizes and head dims that are multiples of 8
+// (every real model): a block's scores are bs/8 vector accumulators over head_dim, and the
+// output row is head_dim/8 accumulators over the block's tokens.
+FASTCHAT_CPU_CLONES
+void attend_one_vector(const KernelArgs& args, const int32_t* table, int64_t kv_head,
+                       const float* q, int64_t num_keys, float* scores, float* out) {
+  const int64_t d = args.shape.head_dim;
+  const int64_t bs = args.shape.block_size;
+  const int64_t kv_heads = args.shape.num_kv_heads;
+  const int64_t num_blocks = (num_keys + bs - 1) / bs;
+  Float8 max8 = broadcast8(-std::numeric_limits<float>::infinity());
+  for (int64_t b = 0; b < num_blocks; ++b) {
+    const float* kb = args.keys + (static_cast<int64_t>(table[b]) * kv_heads + kv_head) * bs * d;
+    float* sb = scores + b * bs;
+    for (int64_t c = 0; c < bs; c += 8) {
+      Float8 acc{};
+      for (int64_t i = 0; i < d; ++i) acc += broadcast8(q[i]) * load8(kb + i * bs + c);
+      acc *= args.scale;
+      store8(sb + c, acc);
+    }
+  }
+  // Slots past the last key of the final block hold stale data: mask them out of the max.
+  const int64_t full = num_keys / 8 * 8;
+  for (int64_t j = 0; j < full; j += 8) {
+    const Float8 v = load8(scores + j);
+    max8 = v > max8 ? v : max8;
+  }
+  float max_score = horizontal_max(max8);
+  for (int64_t j = full; j < num_keys; ++j) max_score = std::max(max_score, scores[j]);
+  Float8 sum8{};
+  for (int64_t j = 0; j < full; j += 8) {
+    const Float8 e = exp8(load8(scores + j) - max_score);
+    store8(scores + j, e);
+    sum8 += e;
+  }
+  float sum = horizontal_sum(sum8);
+  for (int64_t j = full; j < num_keys; ++j) {
+    scores[j] = fast_exp(scores[j] - max_score);
+    sum += scores[j];
+  }
+
   const float inv = 1.0f / sum;
-  for (int64_t i = 0; i < d; ++i) out[i] *= inv;
+  switch (d / 8) {
+    case 1: return weighted_values<1>(args, table, kv_head, scores, num_keys, inv, out);
+    case 2: return weighted_values<2>(args, table, kv_head, scores, num_keys, inv, out);
+    case 4: return weighted_values<4>(args, table, kv_head, scores, num_keys, inv, out);
+    case 8: return weighted_values<8>(args, table, kv_head, scores, num_keys, inv, out);
+    case 16: return weighted_values<16>(args, table, kv_head, scores, num_keys, inv, out);
+    default:
+      for (int64_t c = 0; c < d; c += 8) {
+        weighted_values<1>(args, table, kv_head, scores, num_keys, inv, out, c);
+      }
+  }
+}
+
+void attend_one(const KernelArgs& args, const int32_t* table, int64_t kv_head, const float* q,
+                int64_t num_keys, float* scores, float* out) {
+  const int64_t d = args.shape.head_dim;
+  const int64_t bs = args.shape.block_size;
+  if (d % 8 == 0 && bs % 8 == 0) {
+    attend_one_vector(args, table, kv_head, q, num_keys, scores, out);
+  } else {
+    attend_one_scalar(args, table, kv_head, q, num_keys, scores, out);
+  }
 }
 
 void attend_range(const KernelArgs& args, const RowRange& range, std::vector<float>& scores) {
@@ -163,7 +248,7 @@ torch::Tensor paged_attention_reference(const torch::Tensor& qkv, torch::Tensor&
   auto q = qkv.narrow(1, 0, q_width).view({tokens, s.num_heads, s.head_dim});
   auto k = qkv.narrow(1, q_width, kv_width).view({tokens, s.num_kv_heads, s.head_dim});
   auto v = qkv.narrow(1, q_width + kv_width, kv_width).view({tokens, s.num_kv_heads, s.head_dim});
-  key_cache.index_put_({tensors.slot_blocks, Slice(), tensors.slot_offsets}, k);
+  key_cache.index_put_({tensors.slot_blocks, Slice(), Slice(), tensors.slot_offsets}, k);
   value_cache.index_put_({tensors.slot_blocks, Slice(), tensors.slot_offsets}, v);
 
   auto out = torch::empty({tokens, q_width}, qkv.options());
@@ -178,14 +263,17 @@ torch::Tensor paged_attention_reference(const torch::Tensor& qkv, torch::Tensor&
         batch.block_tables.begin() + seq * batch.max_blocks_per_sequence,
         batch.block_tables.begin() + seq * batch.max_blocks_per_sequence + num_blocks);
     auto table_t = torch::tensor(table, torch::kInt64).to(qkv.device());
-    auto gather = [&](const torch::Tensor& cache) {
-      auto blocks = cache.index_select(0, table_t).permute({1, 0, 2, 3});
+    // -> [H, ctx, D]; keys are stored [.., D, block_size], values [.., block_size, D].
+    auto gather = [&](const torch::Tensor& cache, bool transposed) {
+      auto blocks = cache.index_select(0, table_t)
+                        .permute(transposed ? std::vector<int64_t>{1, 0, 3, 2}
+                                            : std::vector<int64_t>{1, 0, 2, 3});
       auto seq_kv = blocks.reshape({s.num_kv_heads, num_blocks * s.block_size, s.head_dim})
                         .narrow(1, 0, context);
-      return seq_kv.repeat_interleave(group, 0).to(torch::kFloat32);  // [H, ctx, D]
+      return seq_kv.repeat_interleave(group, 0).to(torch::kFloat32);
     };
-    auto keys = gather(key_cache);
-    auto values = gather(value_cache);
+    auto keys = gather(key_cache, true);
+    auto values = gather(value_cache, false);
     auto queries = q.narrow(0, start, query_len).transpose(0, 1).to(torch::kFloat32);
     auto scores = torch::matmul(queries, keys.transpose(1, 2)) * scale;  // [H, qlen, ctx]
     auto key_pos = torch::arange(context, qkv.options().dtype(torch::kInt64)).unsqueeze(0);

@@ -21,7 +21,7 @@ struct AttentionShape {
 
 /// Writes the keys and values of `qkv` [T, (H + 2 KV) * D] into the cache slots of `batch`,
 /// then returns causal attention outputs [T, H * D] (scale 1/sqrt(D), grouped-query heads).
-/// Caches are [num_blocks, KV, block_size, D].
+/// Key cache [num_blocks, KV, D, block_size], value cache [num_blocks, KV, block_size, D].
 torch::Tensor paged_attention(const torch::Tensor& qkv, torch::Tensor& key_cache,
                               torch::Tensor& value_cache, const ForwardBatch& batch,
                               const BatchTensors& tensors, const AttentionShape& shape, bool fast);

@@ -17,17 +17,19 @@
 namespace fastchat::model {
 namespace {
 
-constexpr int64_t kHidden = 32, kHeads = 4, kKvHeads = 2, kHeadDim = 8, kInter = 48,
+// head_dim is given explicitly and differs from hidden / heads, as some models do.
+constexpr int64_t kHidden = 32, kHeads = 4, kKvHeads = 2, kHeadDim = 16, kInter = 48,
                   kLayers = 2, kVocab = 50, kMaxPos = 64;
 
-class TinyQwen2 : public ::testing::TestWithParam<bool> {
+class TinyQwen2 : public ::testing::TestWithParam<std::tuple<bool, int32_t>> {
  protected:
   void SetUp() override {
     dir_ = testing::make_temp_dir("tiny-qwen2");
     nlohmann::json config = {{"architectures", {"Qwen2ForCausalLM"}}, {"model_type", "qwen2"},
                              {"hidden_size", kHidden}, {"intermediate_size", kInter},
                              {"num_hidden_layers", kLayers}, {"num_attention_heads", kHeads},
-                             {"num_key_value_heads", kKvHeads}, {"vocab_size", kVocab},
+                             {"num_key_value_heads", kKvHeads}, {"head_dim", kHeadDim},
+                             {"vocab_size", kVocab},
                              {"max_position_embeddings", kMaxPos}, {"rms_norm_eps", 1e-6},
                              {"rope_theta", 1000.0}, {"tie_word_embeddings", false},
                              {"torch_dtype", "float32"}, {"eos_token_id", 0}};
@@ -105,12 +107,13 @@ class TinyQwen2 : public ::testing::TestWithParam<bool> {
 };
 
 // Three sequences of different prompt lengths prefilled together (one of them in two chunks),
-// then decoded together for several steps, with block size 4 so that tables span blocks.
+// then decoded together for several steps. Block size 4 makes tables span many blocks and
+// takes the scalar CPU kernel; 8 takes the vector kernel.
 TEST_P(TinyQwen2, PagedBatchedForwardMatchesNaiveRecompute) {
   ModelOptions options;
-  options.reference_kernels = GetParam();
+  options.reference_kernels = std::get<0>(GetParam());
   auto model = load_causal_lm(dir_, torch::kFloat32, torch::kCPU, options);
-  constexpr int32_t kBlock = 4;
+  const int32_t kBlock = std::get<1>(GetParam());
   kv_cache::KvCacheManager manager(64, kBlock);
   kv_cache::KvCacheStorage storage({kLayers, kKvHeads, kHeadDim, kBlock, 4}, 64, torch::kFloat32,
                                    torch::kCPU);
@@ -160,9 +163,11 @@ TEST_P(TinyQwen2, PagedBatchedForwardMatchesNaiveRecompute) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Kernels, TinyQwen2, ::testing::Bool(), [](const auto& info) {
-  return info.param ? std::string("Reference") : std::string("CpuKernels");
-});
+INSTANTIATE_TEST_SUITE_P(Kernels, TinyQwen2, ::testing::Combine(::testing::Bool(), ::testing::Values(4, 8)),
+                         [](const auto& info) {
+                           return (std::get<0>(info.param) ? std::string("Reference") : std::string("CpuKernels")) +
+                                  "Block" + std::to_string(std::get<1>(info.param));
+                         });
 
 TEST(ModelRegistry, UnknownArchitectureIsAClearError) {
   auto dir = testing::make_temp_dir("bad-arch");
