@@ -15,6 +15,9 @@
 #include "worker/bench/engine_benchmark.h"
 #include "worker/bench/synthetic_model.h"
 #include "worker/cli/launch_flags.h"
+#include "worker/loader/dtype_choice.h"
+#include "worker/loader/model_config.h"
+#include "worker/model/model_registry.h"
 
 namespace {
 
@@ -50,10 +53,14 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
     launch.engine.kv_cache_memory = tokens * 2 * config_only.num_hidden_layers *
                                     config_only.num_key_value_heads * config_only.head_dim * 4;
   }
-  fastchat::engine::ModelInstance model(launch);
+  // The engine alone: prompts are random ids, so no tokenizer or template is involved.
+  const auto device = fastchat::loader::parse_device(launch.device);
+  const auto dtype = fastchat::loader::resolve_dtype(launch.dtype, config_only, device);
+  fastchat::engine::Engine engine(fastchat::model::load_causal_lm(launch.model_path, dtype, device),
+                                  launch.engine);
   if (!synthetic_dir.empty()) std::filesystem::remove_all(synthetic_dir);
   const double load_rss = fastchat::bench::peak_rss_mib();
-  const auto& config = model.engine().model_config();
+  const auto& config = engine.model_config();
   const double flops = fastchat::bench::decode_flops_per_token(
       config, options.prompt_len + options.output_len / 2.0);
 
@@ -67,8 +74,8 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
   nlohmann::json rows = nlohmann::json::array();
   for (int32_t batch : batches) {
     // One untimed warm-up run per batch size: first-touch of KV blocks and BLAS buffers.
-    fastchat::bench::run_engine_benchmark(model.engine(), batch, {16, 4, options.seed + 99});
-    auto r = fastchat::bench::run_engine_benchmark(model.engine(), batch, options);
+    fastchat::bench::run_engine_benchmark(engine, batch, {16, 4, options.seed + 99});
+    auto r = fastchat::bench::run_engine_benchmark(engine, batch, options);
     const double gflops = r.decode_tokens_per_s * flops / 1e9;
     std::printf("| %d | %.0f | %.0f | %.2f | %.1f | %.0f%% |\n", batch, r.prefill_tokens_per_s,
                 r.decode_tokens_per_s, r.decode_step_ms, gflops, 100.0 * gflops / matmul_gflops);
@@ -95,7 +102,6 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   auto* engine_cmd = app.add_subcommand("engine", "Offline engine throughput (prefill, decode)");
   fastchat::engine::LaunchOptions launch;
-  launch.conv_template = "raw";
   std::string synthetic;
   std::vector<int32_t> batches{1, 8, 32, 64};
   EngineBenchOptions options;

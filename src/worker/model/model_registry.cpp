@@ -8,20 +8,15 @@
 
 namespace fastchat::model {
 
-std::vector<std::string> supported_architectures() {
-  return {"LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM"};
-}
-
 std::unique_ptr<CausalLm> make_causal_lm(const loader::ModelConfig& config,
                                          const loader::WeightStore& weights,
                                          torch::ScalarType dtype, const torch::Device& device,
                                          ModelOptions options) {
-  const auto supported = supported_architectures();
+  // load_model_config() already refuses other architectures; configs built in code land here.
+  const auto& supported = loader::supported_architectures();
   if (std::find(supported.begin(), supported.end(), config.architecture) == supported.end()) {
     throw_error(ErrorCode::InvalidModel,
-                "config.json: architecture '" + config.architecture +
-                    "' is not supported (supported: LlamaForCausalLM, MistralForCausalLM, "
-                    "Qwen2ForCausalLM)",
+                "config.json: architecture '" + config.architecture + "' is not supported",
                 "architectures");
   }
   // All three share the Llama math; Qwen2's q/k/v bias comes through config.attention_bias.

@@ -13,9 +13,6 @@
 
 namespace fastchat::model {
 
-/// Architectures this build can run.
-std::vector<std::string> supported_architectures();
-
 /// Loads a Hugging Face folder's config and weights onto `device` in `dtype`.
 /// Throws ErrorException (InvalidModel) naming the file, tensor or architecture at fault.
 std::unique_ptr<CausalLm> load_causal_lm(const std::filesystem::path& folder,

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "worker/model/layers/fast_math.h"
+
 namespace fastchat::model::layers {
 
 typedef float Float8 __attribute__((vector_size(32)));
@@ -37,13 +39,7 @@ typedef float Float8Unaligned __attribute__((vector_size(32), aligned(4)));
   const Int8 n = __builtin_convertvector(t + (t < 0.0f ? broadcast8(-0.5f) : broadcast8(0.5f)), Int8);
   const Float8 nf = __builtin_convertvector(n, Float8);
   const Float8 r = x - nf * 0.693359375f + nf * 2.12194440e-4f;
-  Float8 p = broadcast8(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
+  const Float8 p = exp_polynomial(r);
   const Int8 bits = (n + 127) << 23;
   return p * __builtin_bit_cast(Float8, bits);
 }

@@ -7,6 +7,7 @@
 #include "common/error/error.h"
 #include "worker/model/batch_tensors.h"
 #include "worker/model/layers/gated_mlp.h"
+#include "worker/model/layers/linear.h"
 #include "worker/model/layers/paged_attention.h"
 #include "worker/model/layers/rms_norm.h"
 
@@ -27,9 +28,9 @@ LlamaModel::LlamaModel(loader::ModelConfig config, const loader::WeightStore& we
   final_norm_ = weights.load("model.norm.weight", {hidden}, dtype, device);
   // A tied model may still ship an lm_head copy (stories260K does); the tie decides.
   if (config_.tie_word_embeddings) {
-    lm_head_t_ = embed_tokens_.t();
+    lm_head_ = embed_tokens_;
   } else {
-    lm_head_t_ = weights.load("lm_head.weight", {vocab, hidden}, dtype, device).t();
+    lm_head_ = weights.load("lm_head.weight", {vocab, hidden}, dtype, device);
   }
   layers_.reserve(config_.num_hidden_layers);
   for (int64_t i = 0; i < config_.num_hidden_layers; ++i) load_layer(weights, i);
@@ -47,20 +48,18 @@ void LlamaModel::load_layer(const loader::WeightStore& weights, int64_t index) {
   Layer layer;
   layer.input_norm = load("input_layernorm.weight", {hidden});
   layer.post_norm = load("post_attention_layernorm.weight", {hidden});
-  layer.qkv_t = torch::cat({load("self_attn.q_proj.weight", {q_width, hidden}),
-                            load("self_attn.k_proj.weight", {kv_width, hidden}),
-                            load("self_attn.v_proj.weight", {kv_width, hidden})})
-                    .t();
+  layer.qkv = torch::cat({load("self_attn.q_proj.weight", {q_width, hidden}),
+                          load("self_attn.k_proj.weight", {kv_width, hidden}),
+                          load("self_attn.v_proj.weight", {kv_width, hidden})});
   if (config_.attention_bias) {
     layer.qkv_bias = torch::cat({load("self_attn.q_proj.bias", {q_width}),
                                  load("self_attn.k_proj.bias", {kv_width}),
                                  load("self_attn.v_proj.bias", {kv_width})});
   }
-  layer.o_t = load("self_attn.o_proj.weight", {hidden, q_width}).t();
-  layer.gate_up_t = torch::cat({load("mlp.gate_proj.weight", {inter, hidden}),
-                                load("mlp.up_proj.weight", {inter, hidden})})
-                        .t();
-  layer.down_t = load("mlp.down_proj.weight", {hidden, inter}).t();
+  layer.o = load("self_attn.o_proj.weight", {hidden, q_width});
+  layer.gate_up = torch::cat({load("mlp.gate_proj.weight", {inter, hidden}),
+                              load("mlp.up_proj.weight", {inter, hidden})});
+  layer.down = load("mlp.down_proj.weight", {hidden, inter});
   layers_.push_back(std::move(layer));
 }
 
@@ -89,18 +88,18 @@ torch::Tensor LlamaModel::forward(const ForwardBatch& batch, kv_cache::KvCacheSt
   for (size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = layers_[i];
     auto h = layers::rms_norm(x, layer.input_norm, eps, fast);
-    auto qkv = layer.qkv_bias.defined() ? torch::addmm(layer.qkv_bias, h, layer.qkv_t)
-                                        : torch::mm(h, layer.qkv_t);
+    auto qkv = layers::linear(h, layer.qkv, layer.qkv_bias);
     rotary_.apply(qkv, batch.positions, tensors.positions, fast);
     auto attn = layers::paged_attention(qkv, cache.keys(static_cast<int64_t>(i)),
                                         cache.values(static_cast<int64_t>(i)), batch, tensors,
                                         shape, fast);
-    x.addmm_(attn, layer.o_t);
+    layers::linear_accumulate(x, attn, layer.o);
     h = layers::rms_norm(x, layer.post_norm, eps, fast);
-    x.addmm_(layers::silu_and_mul(torch::mm(h, layer.gate_up_t), fast), layer.down_t);
+    layers::linear_accumulate(x, layers::silu_and_mul(layers::linear(h, layer.gate_up), fast),
+                              layer.down);
   }
   auto last = layers::rms_norm(x.index_select(0, logits_rows), final_norm_, eps, fast);
-  return torch::mm(last, lm_head_t_).to(torch::kFloat32);
+  return layers::linear(last, lm_head_).to(torch::kFloat32);
 }
 
 }  // namespace fastchat::model

@@ -33,12 +33,12 @@ class LlamaModel : public CausalLm {
  private:
   struct Layer {
     torch::Tensor input_norm;
-    torch::Tensor qkv_t;      // [hidden, (H + 2 KV) * D], a transposed view
-    torch::Tensor qkv_bias;   // undefined unless the architecture has attention bias
-    torch::Tensor o_t;        // [H * D, hidden]
+    torch::Tensor qkv;       // [(H + 2 KV) * D, hidden]
+    torch::Tensor qkv_bias;  // undefined unless the architecture has attention bias
+    torch::Tensor o;         // [hidden, H * D]
     torch::Tensor post_norm;
-    torch::Tensor gate_up_t;  // [hidden, 2 * intermediate]
-    torch::Tensor down_t;     // [intermediate, hidden]
+    torch::Tensor gate_up;   // [2 * intermediate, hidden]
+    torch::Tensor down;      // [hidden, intermediate]
   };
 
   void load_layer(const loader::WeightStore& weights, int64_t index);
@@ -50,7 +50,7 @@ class LlamaModel : public CausalLm {
   bool fast_kernels_;
   torch::Tensor embed_tokens_;  // [vocab, hidden]
   torch::Tensor final_norm_;
-  torch::Tensor lm_head_t_;     // [hidden, vocab]
+  torch::Tensor lm_head_;       // [vocab, hidden]
   std::vector<Layer> layers_;
   layers::RotaryEmbedding rotary_;
 };
