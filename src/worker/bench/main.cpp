@@ -7,6 +7,9 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -29,7 +32,25 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
   if (!synthetic.empty()) {
     synthetic_dir = std::filesystem::temp_directory_path() /
                     ("fastchat-bench-synthetic-" + synthetic + "-" + std::to_string(getpid()));
-    fastchat::bench::write_synthetic_model(fastchat::bench::synthetic_shape(synthetic), synthetic_dir);
+    // Written by a child process, so that generating the random weights does not count in
+    // this process's peak memory, which then measures loading alone.
+    const auto shape = fastchat::bench::synthetic_shape(synthetic);
+    const pid_t child = fork();
+    if (child == 0) {
+      try {
+        fastchat::bench::write_synthetic_model(shape, synthetic_dir);
+        _exit(0);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: writing the synthetic model: %s\n", e.what());
+        _exit(1);
+      }
+    }
+    int status = 0;
+    if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0) {
+      std::cerr << "error: could not write the synthetic model to " << synthetic_dir << "\n";
+      return 1;
+    }
     launch.model_path = synthetic_dir;
   } else if (launch.model_path.empty()) {
     std::cerr << "give --model-path or --synthetic\n";
@@ -56,10 +77,13 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
   // The engine alone: prompts are random ids, so no tokenizer or template is involved.
   const auto device = fastchat::loader::parse_device(launch.device);
   const auto dtype = fastchat::loader::resolve_dtype(launch.dtype, config_only, device);
-  fastchat::engine::Engine engine(fastchat::model::load_causal_lm(launch.model_path, dtype, device),
-                                  launch.engine);
-  if (!synthetic_dir.empty()) std::filesystem::remove_all(synthetic_dir);
+  const double base_rss = fastchat::bench::peak_rss_mib();
+  auto loaded = fastchat::model::load_causal_lm(launch.model_path, dtype, device);
   const double load_rss = fastchat::bench::peak_rss_mib();
+  const double weights_mib = static_cast<double>(std::filesystem::file_size(
+                                 launch.model_path / "model.safetensors")) / (1 << 20);
+  fastchat::engine::Engine engine(std::move(loaded), launch.engine);
+  if (!synthetic_dir.empty()) std::filesystem::remove_all(synthetic_dir);
   const auto& config = engine.model_config();
   const double flops = fastchat::bench::decode_flops_per_token(
       config, options.prompt_len + options.output_len / 2.0);
@@ -67,8 +91,10 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
   std::printf("model: %s  threads: %d  prompt %d, output %d tokens\n",
               synthetic.empty() ? launch.model_path.c_str() : ("synthetic " + synthetic).c_str(),
               threads, options.prompt_len, options.output_len);
-  std::printf("raw matmul (1024^3 fp32 via libtorch): %.1f GFLOP/s; peak RSS after load %.0f MiB\n",
-              matmul_gflops, load_rss);
+  std::printf("raw matmul (1024^3 fp32 via libtorch): %.1f GFLOP/s\n", matmul_gflops);
+  std::printf("peak RSS: %.0f MiB before loading, %.0f MiB after loading %.0f MiB of weights; "
+              "KV cache %.0f MiB\n", base_rss, load_rss, weights_mib,
+              static_cast<double>(engine.kv_cache_bytes()) / (1 << 20));
   std::printf("| batch | prefill tok/s | decode tok/s | decode step ms | model GFLOP/s | %% of raw |\n");
   std::printf("|---:|---:|---:|---:|---:|---:|\n");
   nlohmann::json rows = nlohmann::json::array();
@@ -90,7 +116,9 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
                             {"model", synthetic.empty() ? launch.model_path.string() : "synthetic-" + synthetic},
                             {"threads", threads}, {"prompt_len", options.prompt_len},
                             {"output_len", options.output_len}, {"matmul_gflops", matmul_gflops},
-                            {"peak_rss_mib", peak}, {"rows", rows}};
+                            {"peak_rss_mib", peak}, {"rss_before_load_mib", base_rss},
+                            {"rss_after_load_mib", load_rss}, {"weights_mib", weights_mib},
+                            {"rows", rows}};
   std::cout << summary.dump() << std::endl;
   return 0;
 }

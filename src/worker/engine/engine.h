@@ -58,6 +58,7 @@ class Engine {
   /// Tokens a sequence may hold, prompt included.
   int32_t context_length() const { return context_length_; }
   int32_t kv_cache_capacity_tokens() const { return num_blocks_ * config_.block_size; }
+  int64_t kv_cache_bytes() const { return runner_->storage().bytes(); }
 
  private:
   struct RequestState {

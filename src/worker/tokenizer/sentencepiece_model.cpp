@@ -56,7 +56,7 @@ const ShimApi& shim() {
     for (const auto& path : shim_candidates()) {
       module = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
       if (module) break;
-      tried += " " + path.string();
+      tried.append(" ").append(path.string());
     }
     if (!module) {
       throw_error(ErrorCode::Internal, std::string("cannot load ") + kShimName + " (tried:" + tried +
