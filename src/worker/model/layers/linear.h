@@ -1,7 +1,7 @@
 #pragma once
 // Projections by a weight stored as in Hugging Face files, [out_features, in_features].
-// A single row (decode at batch 1) goes through BLAS gemv: OpenBLAS's sgemm with one row is
-// several times slower than its gemv on the same weights (measured: 0.5-4 vs 10-12 GB/s).
+// A single row (decode at batch 1) against a large weight goes through BLAS gemv: OpenBLAS's
+// sgemm with one row is several times slower than its gemv there (0.5-4 vs 10-12 GB/s).
 
 #include <torch/types.h>
 

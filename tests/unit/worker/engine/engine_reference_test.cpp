@@ -193,6 +193,23 @@ TEST(EngineStopping, EosStopsUnlessIgnoredOrTooEarly) {
   for (size_t i = 0; i + 1 < std::min<size_t>(ids.size(), 10); ++i) EXPECT_NE(ids[i], eos);
 }
 
+TEST(EngineStopping, ContextLimitEndsWithLength) {
+  auto engine = make_engine(16);
+  const int32_t context = engine->context_length();  // 512 for stories260K
+  std::vector<int32_t> prompt(context - 5, 300);
+  prompt[0] = 1;
+  auto stream = engine->submit({prompt, greedy(64)});
+  size_t generated = 0;
+  std::optional<FinishReason> finish;
+  while (!finish) {
+    auto update = stream->next();
+    generated += update.tokens.size();
+    finish = update.finish;
+  }
+  EXPECT_EQ(generated, 5u);  // the sequence may fill the context, not pass it
+  EXPECT_EQ(*finish, FinishReason::Length);
+}
+
 TEST(EngineValidation, RejectsBadRequestsNamingTheField) {
   auto engine = make_engine(16);
   auto expect_error = [&](GenerationRequest request, const std::string& param) {
