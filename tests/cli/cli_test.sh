@@ -56,4 +56,14 @@ if err=$("$cli" --model-path "$model" --conv-template nope --prompt hi 2>&1); th
 else
   case "$err" in *nope*) echo "ok   unknown template rejected" ;; *) echo "FAIL template message: $err"; fail=1 ;; esac
 fi
+if err=$("$cli" --model-path "$model" --max-new-tokens 0 --prompt hi 2>&1); then
+  echo "FAIL --max-new-tokens 0 accepted"; fail=1
+else
+  case "$err" in *max-new-tokens*) echo "ok   --max-new-tokens 0 rejected" ;; *) echo "FAIL max-new-tokens message: $err"; fail=1 ;; esac
+fi
+if err=$("$cli" --model-path /nonexistent/model --prompt hi 2>&1); then
+  echo "FAIL missing model folder accepted"; fail=1
+else
+  case "$err" in *model-path*) echo "ok   missing model folder rejected" ;; *) echo "FAIL model folder message: $err"; fail=1 ;; esac
+fi
 exit $fail

@@ -10,13 +10,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
 #include "common/error/error.h"
 #include "worker/bench/engine_benchmark.h"
 #include "worker/bench/synthetic_model.h"
+#include "worker/bench/tokenizer_benchmark.h"
 #include "worker/cli/launch_flags.h"
 #include "worker/loader/dtype_choice.h"
 #include "worker/loader/model_config.h"
@@ -123,6 +126,36 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
   return 0;
 }
 
+int run_tokenizer(const std::string& path, const std::string& text_file, size_t bytes) {
+  auto start = std::chrono::steady_clock::now();
+  auto tokenizer = fastchat::tokenizer::load_tokenizer(path);
+  const double load_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::string text;
+  if (!text_file.empty()) {
+    std::ifstream in(text_file, std::ios::binary);
+    if (!in) {
+      std::cerr << "error: --text-file: cannot read " << text_file << "\n";
+      return 1;
+    }
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  } else {
+    text = fastchat::bench::synthetic_text(bytes, 7);
+  }
+  auto r = fastchat::bench::run_tokenizer_benchmark(*tokenizer, text, 5);
+  std::printf("tokenizer %s: load %.0f ms; %lld bytes -> %lld tokens; encode %.1f ms first, "
+              "%.1f ms best (%.1f MB/s); decode %.1f ms; round trip %s\n",
+              path.c_str(), load_ms, static_cast<long long>(r.bytes), static_cast<long long>(r.tokens),
+              r.first_encode_ms, r.encode_ms, r.bytes / r.encode_ms / 1e3, r.decode_ms,
+              r.round_trip ? "exact" : "DIFFERS");
+  nlohmann::json summary = {{"benchmark", "tokenizer"}, {"tokenizer", path}, {"load_ms", load_ms},
+                            {"bytes", r.bytes}, {"tokens", r.tokens}, {"first_encode_ms", r.first_encode_ms},
+                            {"encode_ms", r.encode_ms},
+                            {"decode_ms", r.decode_ms}, {"round_trip", r.round_trip}};
+  std::cout << summary.dump() << std::endl;
+  return r.round_trip ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -138,10 +171,22 @@ int main(int argc, char** argv) {
   engine_cmd->add_option("--batches", batches, "Batch sizes")->delimiter(',')->check(CLI::Range(1, 4096));
   engine_cmd->add_option("--prompt-len", options.prompt_len, "Prompt tokens per request")->check(CLI::Range(1, 1 << 20));
   engine_cmd->add_option("--output-len", options.output_len, "Generated tokens per request")->check(CLI::Range(2, 1 << 20));
+  auto* tokenizer_cmd = app.add_subcommand("tokenizer", "Tokenizer load, encode and decode speed");
+  std::string tokenizer_path;
+  std::string text_file;
+  size_t text_bytes = 100 * 1024;
+  tokenizer_cmd->add_option("--tokenizer-path", tokenizer_path, "Model or tokenizer folder")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  tokenizer_cmd->add_option("--text-file", text_file, "Text to encode (default: generated)")
+      ->check(CLI::ExistingFile);
+  tokenizer_cmd->add_option("--text-bytes", text_bytes, "Size of the generated text")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 30));
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   try {
     if (*engine_cmd) return run_engine(launch, synthetic, batches, options);
+    if (*tokenizer_cmd) return run_tokenizer(tokenizer_path, text_file, text_bytes);
   } catch (const fastchat::ErrorException& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -30,11 +30,18 @@ int main(int argc, char** argv) {
   std::string prompt;
   std::string log_level = "warn";
   fastchat::cli::add_launch_flags(app, launch);
-  app.add_option("--temperature", chat.params.temperature, "Sampling temperature (0 = greedy)");
-  app.add_option("--top-p", chat.params.top_p, "Nucleus sampling mass in (0, 1]");
-  app.add_option("--top-k", chat.params.top_k, "Keep the k most likely tokens (-1 = off)");
-  app.add_option("--repetition-penalty", chat.params.repetition_penalty, "HF repetition penalty");
-  app.add_option("--max-new-tokens", chat.params.max_tokens, "Most tokens per answer");
+  app.add_option("--temperature", chat.params.temperature, "Sampling temperature (0 = greedy)")
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str();
+  app.add_option("--top-p", chat.params.top_p, "Nucleus sampling mass in (0, 1]")
+      ->check(CLI::Range(1e-6, 1.0));
+  app.add_option("--top-k", chat.params.top_k, "Keep the k most likely tokens (-1 = off)")
+      ->check(CLI::Range(-1, 1 << 30));
+  app.add_option("--repetition-penalty", chat.params.repetition_penalty, "HF repetition penalty")
+      ->check(CLI::Range(1e-3, 1e3));
+  app.add_option("--max-new-tokens", chat.params.max_tokens, "Most tokens per answer")
+      ->check(CLI::Range(1, 1 << 20))
+      ->capture_default_str();
   app.add_option("--seed", chat.params.seed, "Seed for reproducible sampling");
   app.add_option("--conv-system-msg", chat.system_message, "System message for the chat");
   app.add_flag("--no-history", chat.no_history, "Answer each turn without the earlier ones");

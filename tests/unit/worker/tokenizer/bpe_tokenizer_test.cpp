@@ -3,9 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <fstream>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -93,23 +91,17 @@ std::string varied_text(std::size_t bytes) {
   return text;
 }
 
-// Not a timed assertion: prints the times so a Release build can be checked by hand (well
-// under a second is expected).
-TEST_P(TokenizerReferenceTest, EncodesHundredKilobytesQuickly) {
+// 100 KB texts round-trip exactly (encoding speed is measured by `fastchat-bench tokenizer`).
+TEST_P(TokenizerReferenceTest, HundredKilobytesRoundTrip) {
   const Tokenizer& tok = shared_tokenizer(GetParam());
   std::string repeated;
   const auto cases = reference(GetParam())["cases"];
   while (repeated.size() < 100 * 1024) {
     for (const auto& c : cases) repeated += c["text"].get<std::string>() + "\n";
   }
-  for (const auto& [label, text] : {std::pair{"repeated reference strings", repeated},
-                                    std::pair{"varied made-up words", varied_text(100 * 1024)}}) {
-    const auto start = std::chrono::steady_clock::now();
+  for (const auto& text : {repeated, varied_text(100 * 1024)}) {
     const auto ids = tok.encode(text, false);
-    const auto elapsed =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
-    std::cout << "[perf] " << GetParam() << ", " << label << ": encoded " << text.size()
-              << " bytes into " << ids.size() << " tokens in " << elapsed.count() << " ms\n";
+    EXPECT_GT(ids.size(), text.size() / 16);
     EXPECT_EQ(tok.decode(ids, false), text);
   }
 }
