@@ -45,6 +45,23 @@ case "$session" in
   *) echo "FAIL answer after reset"; echo "$session"; fail=1 ;;
 esac
 
+# A chat template keeps the history: the second prompt holds the first (trimmed) answer, in
+# vicuna_v1.1's layout.
+chat=$(printf 'Hi there\nTell me a story\n!!exit\n' |
+  timeout 60 "$cli" --model-path "$model" --conv-template vicuna_v1.1 --temperature 0 \
+    --max-new-tokens 12 --debug)
+first_answer=$(printf '%s\n' "$chat" | awk '/^\[\/prompt\]$/{getline; print; exit}')
+first_answer="${first_answer%"${first_answer##*[![:space:]]}"}"  # streamed with its trailing space
+case "$chat" in
+  *"USER: Hi there ASSISTANT: $first_answer</s>USER: Tell me a story ASSISTANT:"*)
+    echo "ok   chat history in the vicuna prompt" ;;
+  *) echo "FAIL chat history"; echo "$chat"; fail=1 ;;
+esac
+case "$first_answer" in
+  " "*|"") echo "FAIL chat answer not trimmed or empty: [$first_answer]"; fail=1 ;;
+  *) echo "ok   chat answer trimmed" ;;
+esac
+
 # Bad input: a clear error and a non-zero exit, never a crash.
 if err=$("$cli" --model-path "$model" --dtype float64 --prompt hi 2>&1); then
   echo "FAIL bad --dtype accepted"; fail=1

@@ -30,13 +30,22 @@ std::string ChatLoop::respond(std::ostream& out) {
 
   const auto start = std::chrono::steady_clock::now();
   auto stream = model_.generate(ids, params);
+  // Chat answers are shown and kept trimmed, as FastChat does (`outputs.strip()`); the raw
+  // template's answer is a continuation of the prompt, so its leading space is part of it.
+  const bool trim = !model_.conv_template().roles[1].empty();
   std::string text;
   engine::TextDelta delta;
   do {
     delta = stream->next();
-    out << delta.text << std::flush;
-    text += delta.text;
+    std::string_view piece = delta.text;
+    if (trim && text.empty()) {
+      const auto first = piece.find_first_not_of(" \t\r\n");
+      piece = first == std::string_view::npos ? std::string_view{} : piece.substr(first);
+    }
+    out << piece << std::flush;
+    text += piece;
   } while (!delta.finish);
+  if (trim) text.erase(text.find_last_not_of(" \t\r\n") + 1);
   out << "\n";
   if (*delta.finish == engine::FinishReason::Error) {
     fastchat::throw_error(fastchat::ErrorCode::Internal, "generation failed: " + delta.error);
