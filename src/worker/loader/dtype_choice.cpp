@@ -27,7 +27,16 @@ torch::ScalarType resolve_dtype(std::string_view requested, const ModelConfig& c
     if (auto dtype = dtype_named(config.torch_dtype)) return *dtype;
     return torch::kFloat32;  // load_model_config admits only the three names above
   }
-  if (auto dtype = dtype_named(requested)) return *dtype;
+  if (auto dtype = dtype_named(requested)) {
+    // libtorch has no fast float16 matmul on CPU; bfloat16 there means bf16 weights with
+    // float32 activations (see LlamaModel).
+    if (*dtype == torch::kFloat16 && device.is_cpu()) {
+      throw_error(ErrorCode::InvalidConfig,
+                  "--dtype: float16 is not supported on the CPU; use bfloat16 or float32",
+                  "--dtype");
+    }
+    return *dtype;
+  }
   throw_error(ErrorCode::InvalidConfig,
               "--dtype: '" + std::string(requested) +
                   "' is not one of auto, float32, bfloat16, float16",

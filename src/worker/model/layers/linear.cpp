@@ -14,6 +14,11 @@ bool use_gemv(const torch::Tensor& x, const torch::Tensor& weight) {
 }  // namespace
 
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+  if (x.scalar_type() != weight.scalar_type()) {
+    // bf16 weights with float32 activations (CPU): the matmul runs in the weights' dtype.
+    auto y = layers::linear(x.to(weight.scalar_type()), weight).to(x.scalar_type());
+    return bias.defined() ? y.add_(bias) : y;
+  }
   if (use_gemv(x, weight)) {
     auto row = bias.defined() ? torch::addmv(bias, weight, x[0]) : torch::mv(weight, x[0]);
     return row.unsqueeze(0);
@@ -22,6 +27,10 @@ torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const 
 }
 
 void linear_accumulate(torch::Tensor& out, const torch::Tensor& x, const torch::Tensor& weight) {
+  if (x.scalar_type() != weight.scalar_type()) {
+    out.add_(layers::linear(x, weight));
+    return;
+  }
   if (use_gemv(x, weight)) {
     auto row = out[0];
     row.addmv_(weight, x[0]);

@@ -2,6 +2,8 @@
 // Projections by a weight stored as in Hugging Face files, [out_features, in_features].
 // A single row (decode at batch 1) against a large weight goes through BLAS gemv: OpenBLAS's
 // sgemm with one row is several times slower than its gemv there (0.5-4 vs 10-12 GB/s).
+// The weight may be bfloat16 while x is float32 (CPU): the product is then computed in
+// bfloat16 (AVX512-BF16 where the CPU has it) and returned in x's dtype.
 
 #include <torch/types.h>
 

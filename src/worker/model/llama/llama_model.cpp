@@ -16,21 +16,23 @@ namespace fastchat::model {
 LlamaModel::LlamaModel(loader::ModelConfig config, const loader::WeightStore& weights,
                        torch::ScalarType dtype, const torch::Device& device, ModelOptions options)
     : config_(std::move(config)),
-      dtype_(dtype),
+      weight_dtype_(dtype),
+      activation_dtype_(device.is_cpu() ? torch::kFloat32 : dtype),
       device_(device),
       options_(options),
-      fast_kernels_(device.is_cpu() && dtype == torch::kFloat32 && !options.reference_kernels),
+      fast_kernels_(device.is_cpu() && !options.reference_kernels),
       rotary_(config_, device) {
   c10::InferenceMode guard;
   const int64_t hidden = config_.hidden_size;
   const int64_t vocab = config_.vocab_size;
-  embed_tokens_ = weights.load("model.embed_tokens.weight", {vocab, hidden}, dtype, device);
-  final_norm_ = weights.load("model.norm.weight", {hidden}, dtype, device);
+  embed_tokens_ =
+      weights.load("model.embed_tokens.weight", {vocab, hidden}, activation_dtype_, device);
+  final_norm_ = weights.load("model.norm.weight", {hidden}, activation_dtype_, device);
   // A tied model may still ship an lm_head copy (stories260K does); the tie decides.
   if (config_.tie_word_embeddings) {
-    lm_head_ = embed_tokens_;
+    lm_head_ = weight_dtype_ == activation_dtype_ ? embed_tokens_ : embed_tokens_.to(weight_dtype_);
   } else {
-    lm_head_ = weights.load("lm_head.weight", {vocab, hidden}, dtype, device);
+    lm_head_ = weights.load("lm_head.weight", {vocab, hidden}, weight_dtype_, device);
   }
   layers_.reserve(config_.num_hidden_layers);
   for (int64_t i = 0; i < config_.num_hidden_layers; ++i) load_layer(weights, i);
@@ -43,7 +45,9 @@ void LlamaModel::load_layer(const loader::WeightStore& weights, int64_t index) {
   const int64_t inter = config_.intermediate_size;
   const std::string prefix = "model.layers." + std::to_string(index) + ".";
   auto load = [&](const std::string& name, std::vector<int64_t> shape) {
-    return weights.load(prefix + name, shape, dtype_, device_);
+    // Matrices in the weight dtype; vectors (norms, biases) with the activations.
+    const auto dtype = shape.size() == 2 ? weight_dtype_ : activation_dtype_;
+    return weights.load(prefix + name, shape, dtype, device_);
   };
   Layer layer;
   layer.input_norm = load("input_layernorm.weight", {hidden});

@@ -28,7 +28,8 @@ class LlamaModel : public CausalLm {
   torch::Tensor forward(const ForwardBatch& batch, kv_cache::KvCacheStorage& cache) override;
   const loader::ModelConfig& config() const override { return config_; }
   torch::Device device() const override { return device_; }
-  torch::ScalarType dtype() const override { return dtype_; }
+  /// Activations and KV cache: float32 on the CPU whatever the weights are, else the weights'.
+  torch::ScalarType dtype() const override { return activation_dtype_; }
 
  private:
   struct Layer {
@@ -44,7 +45,8 @@ class LlamaModel : public CausalLm {
   void load_layer(const loader::WeightStore& weights, int64_t index);
 
   loader::ModelConfig config_;
-  torch::ScalarType dtype_;
+  torch::ScalarType weight_dtype_;      // projection matrices
+  torch::ScalarType activation_dtype_;  // embeddings, norms, biases, activations, KV cache
   torch::Device device_;
   ModelOptions options_;
   bool fast_kernels_;

@@ -184,7 +184,10 @@ TEST(DtypeChoiceTest, ResolvesDtype) {
   config.torch_dtype = "bfloat16";
   EXPECT_EQ(resolve_dtype("auto", config, kCpu), torch::kFloat32);
   EXPECT_EQ(resolve_dtype("auto", config, torch::Device(torch::kCUDA, 0)), torch::kBFloat16);
-  EXPECT_EQ(resolve_dtype("float16", config, kCpu), torch::kFloat16);
+  EXPECT_EQ(resolve_dtype("float16", config, torch::Device(torch::kCUDA, 0)), torch::kFloat16);
+  // No fast float16 matmul on the CPU: refused, naming the flag and the alternatives.
+  expect_error([&] { resolve_dtype("float16", config, kCpu); }, ErrorCode::InvalidConfig,
+               {"--dtype", "bfloat16"});
   EXPECT_EQ(resolve_dtype("bfloat16", config, kCpu), torch::kBFloat16);
   EXPECT_EQ(resolve_dtype("float32", config, kCpu), torch::kFloat32);
   for (const char* bad : {"float64", "", "fp16", "AUTO"}) {
