@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -30,7 +31,7 @@ namespace {
 using fastchat::bench::EngineBenchOptions;
 
 int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthetic,
-               const std::vector<int32_t>& batches, const EngineBenchOptions& options) {
+               const std::vector<int32_t>& batches, const EngineBenchOptions& options, int repeat) {
   std::filesystem::path synthetic_dir;
   if (!synthetic.empty()) {
     synthetic_dir = std::filesystem::temp_directory_path() /
@@ -91,9 +92,9 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
   const double flops = fastchat::bench::decode_flops_per_token(
       config, options.prompt_len + options.output_len / 2.0);
 
-  std::printf("model: %s  threads: %d  prompt %d, output %d tokens\n",
+  std::printf("model: %s  threads: %d  prompt %d, output %d tokens, median of %d runs\n",
               synthetic.empty() ? launch.model_path.c_str() : ("synthetic " + synthetic).c_str(),
-              threads, options.prompt_len, options.output_len);
+              threads, options.prompt_len, options.output_len, repeat);
   std::printf("raw matmul (1024^3 fp32 via libtorch): %.1f GFLOP/s\n", matmul_gflops);
   std::printf("peak RSS: %.0f MiB before loading, %.0f MiB after loading %.0f MiB of weights; "
               "KV cache %.0f MiB\n", base_rss, load_rss, weights_mib,
@@ -104,7 +105,22 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
   for (int32_t batch : batches) {
     // One untimed warm-up run per batch size: first-touch of KV blocks and BLAS buffers.
     fastchat::bench::run_engine_benchmark(engine, batch, {16, 4, options.seed + 99});
-    auto r = fastchat::bench::run_engine_benchmark(engine, batch, options);
+    // The median of several runs: on a shared machine single runs scatter by ±30%.
+    std::vector<fastchat::bench::EngineBenchResult> runs;
+    for (int i = 0; i < repeat; ++i) {
+      runs.push_back(fastchat::bench::run_engine_benchmark(engine, batch, options));
+    }
+    auto median_of = [&](auto field) {
+      std::vector<double> values;
+      for (const auto& run : runs) values.push_back(run.*field);
+      std::sort(values.begin(), values.end());
+      return values[values.size() / 2];
+    };
+    fastchat::bench::EngineBenchResult r;
+    r.batch = batch;
+    r.prefill_tokens_per_s = median_of(&fastchat::bench::EngineBenchResult::prefill_tokens_per_s);
+    r.decode_tokens_per_s = median_of(&fastchat::bench::EngineBenchResult::decode_tokens_per_s);
+    r.decode_step_ms = median_of(&fastchat::bench::EngineBenchResult::decode_step_ms);
     const double gflops = r.decode_tokens_per_s * flops / 1e9;
     std::printf("| %d | %.0f | %.0f | %.2f | %.1f | %.0f%% |\n", batch, r.prefill_tokens_per_s,
                 r.decode_tokens_per_s, r.decode_step_ms, gflops, 100.0 * gflops / matmul_gflops);
@@ -118,7 +134,7 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
   nlohmann::json summary = {{"benchmark", "engine"},
                             {"model", synthetic.empty() ? launch.model_path.string() : "synthetic-" + synthetic},
                             {"threads", threads}, {"prompt_len", options.prompt_len},
-                            {"output_len", options.output_len}, {"matmul_gflops", matmul_gflops},
+                            {"output_len", options.output_len}, {"repeat", repeat}, {"matmul_gflops", matmul_gflops},
                             {"peak_rss_mib", peak}, {"rss_before_load_mib", base_rss},
                             {"rss_after_load_mib", load_rss}, {"weights_mib", weights_mib},
                             {"rows", rows}};
@@ -171,6 +187,9 @@ int main(int argc, char** argv) {
   engine_cmd->add_option("--batches", batches, "Batch sizes")->delimiter(',')->check(CLI::Range(1, 4096));
   engine_cmd->add_option("--prompt-len", options.prompt_len, "Prompt tokens per request")->check(CLI::Range(1, 1 << 20));
   engine_cmd->add_option("--output-len", options.output_len, "Generated tokens per request")->check(CLI::Range(2, 1 << 20));
+  int repeat = 3;
+  engine_cmd->add_option("--repeat", repeat, "Runs per batch size (the median is reported)")
+      ->check(CLI::Range(1, 100));
   auto* tokenizer_cmd = app.add_subcommand("tokenizer", "Tokenizer load, encode and decode speed");
   std::string tokenizer_path;
   std::string text_file;
@@ -185,7 +204,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   try {
-    if (*engine_cmd) return run_engine(launch, synthetic, batches, options);
+    if (*engine_cmd) return run_engine(launch, synthetic, batches, options, repeat);
     if (*tokenizer_cmd) return run_tokenizer(tokenizer_path, text_file, text_bytes);
   } catch (const fastchat::ErrorException& e) {
     std::cerr << "error: " << e.what() << "\n";
