@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error/error.h"
+#include "common/json/json_file.h"
 
 namespace fastchat::loader {
 namespace {
@@ -23,14 +24,8 @@ constexpr const char* kGenerationFile = "generation_config.json";
 }
 
 json read_json(const std::filesystem::path& path, const std::string& file) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw_error(ErrorCode::InvalidModel, file + ": cannot be read at " + path.string(), file);
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  json doc = json::parse(text.str(), /*cb=*/nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  json doc = read_json_file(path);
+  if (!doc.is_object()) {
     throw_error(ErrorCode::InvalidModel, file + ": not a JSON object (" + path.string() + ")",
                 file);
   }

@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "common/error/error.h"
+#include "common/json/json_file.h"
 
 namespace fastchat::loader {
 namespace {
@@ -22,11 +23,8 @@ std::string shape_string(torch::IntArrayRef shape) {
 
 /// weight_map of the index: tensor name -> shard file name.
 std::map<std::string, std::string> read_weight_map(const std::filesystem::path& index) {
-  std::ifstream in(index, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto doc = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (!in || doc.is_discarded() || !doc.is_object()) {
+  auto doc = read_json_file(index);
+  if (!doc.is_object()) {
     throw_error(ErrorCode::InvalidModel, index.string() + ": not a JSON object", index.string());
   }
   auto it = doc.find("weight_map");

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error/error.h"
-#include "worker/tokenizer/json_file.h"
+#include "common/json/json_file.h"
 
 namespace fastchat::tokenizer {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "common/error/error.h"
 #include "worker/tokenizer/bpe_tokenizer.h"
-#include "worker/tokenizer/json_file.h"
+#include "common/json/json_file.h"
 #include "worker/tokenizer/sentencepiece_tokenizer.h"
 #include "worker/tokenizer/tokenizer_config.h"
 

@@ -116,7 +116,7 @@ TEST(ModelConfigTest, FileErrors) {
   expect_error([&] { load_model_config(dir.path()); }, ErrorCode::InvalidModel,
                {"config.json", "not found"});
   expect_error([&] { load_text(dir, "{not json"); }, ErrorCode::InvalidModel,
-               {"config.json", "not a JSON object"});
+               {"config.json", "not valid JSON"});
   write_text(dir / "generation_config.json", "[1,");
   expect_error([&] { load_text(dir, llama_config()); }, ErrorCode::InvalidModel,
                {"generation_config.json"});
