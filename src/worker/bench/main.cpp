@@ -22,6 +22,8 @@
 #include "worker/bench/synthetic_model.h"
 #include "worker/bench/tokenizer_benchmark.h"
 #include "worker/cli/launch_flags.h"
+#include "worker/engine/model_runner.h"
+#include "worker/kv_cache/kv_cache_sizing.h"
 #include "worker/loader/dtype_choice.h"
 #include "worker/loader/model_config.h"
 #include "worker/model/model_registry.h"
@@ -72,18 +74,20 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
   const double matmul_gflops = fastchat::bench::measure_matmul_gflops();
 
   auto config_only = fastchat::loader::load_model_config(launch.model_path);
-  if (launch.engine.kv_cache_memory == 0) {
-    // Room for the largest batch at full length, with 25% slack.
-    const int64_t tokens = int64_t{max_batch} * (options.prompt_len + options.output_len) * 5 / 4;
-    launch.engine.kv_cache_memory = tokens * 2 * config_only.num_hidden_layers *
-                                    config_only.num_key_value_heads * config_only.head_dim * 4;
-  }
   // The engine alone: prompts are random ids, so no tokenizer or template is involved.
   const auto device = fastchat::loader::parse_device(launch.device);
   const auto dtype = fastchat::loader::resolve_dtype(launch.dtype, config_only, device);
   const double base_rss = fastchat::bench::peak_rss_mib();
   auto loaded = fastchat::model::load_causal_lm(launch.model_path, dtype, device);
   const double load_rss = fastchat::bench::peak_rss_mib();
+  if (launch.engine.kv_cache_memory == 0) {
+    // Room for the largest batch at full length, with 25% slack.
+    const int64_t tokens = int64_t{max_batch} * (options.prompt_len + options.output_len) * 5 / 4;
+    const auto shape = fastchat::engine::kv_cache_shape(loaded->config(), launch.engine.block_size,
+                                                        loaded->dtype());
+    launch.engine.kv_cache_memory =
+        fastchat::kv_cache::bytes_per_block(shape) * (tokens / launch.engine.block_size + 1);
+  }
   const double weights_mib = static_cast<double>(std::filesystem::file_size(
                                  launch.model_path / "model.safetensors")) / (1 << 20);
   fastchat::engine::Engine engine(std::move(loaded), launch.engine);

@@ -17,9 +17,7 @@ constexpr int64_t kDefaultCpuKvBudget = int64_t{2} << 30;
 
 int32_t plan_num_blocks(const model::CausalLm& model, const EngineConfig& config) {
   const auto& mc = model.config();
-  const kv_cache::KvCacheShape shape{mc.num_hidden_layers, mc.num_key_value_heads, mc.head_dim,
-                                     config.block_size,
-                                     static_cast<int64_t>(c10::elementSize(model.dtype()))};
+  const auto shape = kv_cache_shape(mc, config.block_size, model.dtype());
   int64_t budget = config.kv_cache_memory;
   if (budget <= 0) {
     auto free_bytes = free_device_memory(model.device());

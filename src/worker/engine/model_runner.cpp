@@ -5,20 +5,16 @@
 #include <algorithm>
 
 namespace fastchat::engine {
-namespace {
-
-kv_cache::KvCacheShape cache_shape(const loader::ModelConfig& config, int32_t block_size,
-                                   torch::ScalarType dtype) {
+kv_cache::KvCacheShape kv_cache_shape(const loader::ModelConfig& config, int32_t block_size,
+                                      torch::ScalarType dtype) {
   return {config.num_hidden_layers, config.num_key_value_heads, config.head_dim, block_size,
           static_cast<int64_t>(c10::elementSize(dtype))};
 }
 
-}  // namespace
-
 ModelRunner::ModelRunner(std::unique_ptr<model::CausalLm> model, int64_t num_blocks,
                          int32_t block_size)
     : model_(std::move(model)),
-      storage_(cache_shape(model_->config(), block_size, model_->dtype()), num_blocks,
+      storage_(kv_cache_shape(model_->config(), block_size, model_->dtype()), num_blocks,
                model_->dtype(), model_->device()) {}
 
 void ModelRunner::build_batch(const scheduler::SchedulerOutput& output,

@@ -15,6 +15,10 @@
 
 namespace fastchat::engine {
 
+/// The KV cache geometry of a model: the one place it is derived from a config.
+kv_cache::KvCacheShape kv_cache_shape(const loader::ModelConfig& config, int32_t block_size,
+                                      torch::ScalarType dtype);
+
 /// Per-sequence sampling inputs the runner cannot know itself.
 struct SamplingInputs {
   const sampling::SamplingParams* params = nullptr;

@@ -59,14 +59,6 @@ StreamUpdate RequestStream::next() {
   return take_locked();
 }
 
-std::optional<StreamUpdate> RequestStream::next_for(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mutex_);
-  if (!ready_.wait_for(lock, timeout, [&] { return !pending_.tokens.empty() || pending_.finish; })) {
-    return std::nullopt;
-  }
-  return take_locked();
-}
-
 bool RequestStream::finished() const {
   std::lock_guard lock(mutex_);
   return finished_;

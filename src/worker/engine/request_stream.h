@@ -3,7 +3,6 @@
 // pushes sampled tokens and the finish; the consumer takes everything pending at once, so a
 // slow consumer costs the engine nothing but a queue append. Thread-safe.
 
-#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -43,9 +42,8 @@ class RequestStream {
   void push(TokenEvent token, std::optional<FinishReason> finish);
   void finish(FinishReason reason, std::string error = {});
 
-  // Consumer side: blocks until something is pending (or the timeout passes: then nullopt).
+  // Consumer side: blocks until something is pending.
   StreamUpdate next();
-  std::optional<StreamUpdate> next_for(std::chrono::milliseconds timeout);
   bool finished() const;
 
  private:

@@ -37,7 +37,6 @@ class TextStream {
   /// Blocks for the next delta; the last one carries `finish`.
   TextDelta next();
   bool finished() const { return finished_; }
-  uint64_t request_id() const { return stream_->id(); }
 
  private:
   Engine& engine_;

@@ -67,20 +67,21 @@ bool as_bool(const json& value, const std::string& file, const std::string& name
   return value.get<bool>();
 }
 
-int64_t required_positive(const json& doc, const char* name) {
-  const json* value = field(doc, name);
-  if (!value) fail(kConfigFile, name, "is missing");
-  int64_t n = as_int(*value, kConfigFile, name);
+int64_t positive(const json& value, const char* name) {
+  int64_t n = as_int(value, kConfigFile, name);
   if (n <= 0) fail(kConfigFile, name, "must be positive, got " + std::to_string(n));
   return n;
 }
 
+int64_t required_positive(const json& doc, const char* name) {
+  const json* value = field(doc, name);
+  if (!value) fail(kConfigFile, name, "is missing");
+  return positive(*value, name);
+}
+
 int64_t optional_positive(const json& doc, const char* name, int64_t fallback) {
   const json* value = field(doc, name);
-  if (!value) return fallback;
-  int64_t n = as_int(*value, kConfigFile, name);
-  if (n <= 0) fail(kConfigFile, name, "must be positive, got " + std::to_string(n));
-  return n;
+  return value ? positive(*value, name) : fallback;
 }
 
 double optional_positive_double(const json& doc, const char* name, double fallback) {

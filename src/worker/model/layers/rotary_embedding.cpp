@@ -35,12 +35,12 @@ RotaryEmbedding::RotaryEmbedding(const loader::ModelConfig& config, const torch:
       num_kv_heads_(config.num_key_value_heads),
       head_dim_(config.head_dim) {
   const int64_t half = head_dim_ / 2;
-  inv_freq_.resize(half);
+  std::vector<double> inv_freq(half);
   for (int64_t i = 0; i < half; ++i) {
-    inv_freq_[i] = 1.0 / std::pow(config.rope_theta, static_cast<double>(2 * i) / head_dim_);
+    inv_freq[i] = 1.0 / std::pow(config.rope_theta, static_cast<double>(2 * i) / head_dim_);
   }
   if (config.rope_scaling && config.rope_scaling->type == "llama3") {
-    apply_llama3_scaling(inv_freq_, *config.rope_scaling);
+    apply_llama3_scaling(inv_freq, *config.rope_scaling);
   }
   const int64_t positions = config.max_position_embeddings;
   auto cos = torch::empty({positions, half}, torch::kFloat32);
@@ -50,7 +50,7 @@ RotaryEmbedding::RotaryEmbedding(const loader::ModelConfig& config, const torch:
   for (int64_t p = 0; p < positions; ++p) {
     for (int64_t i = 0; i < half; ++i) {
       // float32 angle, as transformers computes it, so long positions round the same way.
-      const float angle = static_cast<float>(p) * static_cast<float>(inv_freq_[i]);
+      const float angle = static_cast<float>(p) * static_cast<float>(inv_freq[i]);
       c[p * half + i] = std::cos(angle);
       s[p * half + i] = std::sin(angle);
     }

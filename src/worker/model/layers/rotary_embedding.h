@@ -20,14 +20,10 @@ class RotaryEmbedding {
   void apply(torch::Tensor& qkv, std::span<const int32_t> positions,
              const torch::Tensor& positions_on_device, bool fast) const;
 
-  /// The (scaled) inverse frequencies, exposed for tests that build a reference forward.
-  const std::vector<double>& inverse_frequencies() const { return inv_freq_; }
-
  private:
   int64_t num_heads_;
   int64_t num_kv_heads_;
   int64_t head_dim_;
-  std::vector<double> inv_freq_;
   torch::Tensor cos_;  // [max_positions, head_dim / 2], float32
   torch::Tensor sin_;
 };

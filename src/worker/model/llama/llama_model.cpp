@@ -19,7 +19,6 @@ LlamaModel::LlamaModel(loader::ModelConfig config, const loader::WeightStore& we
       weight_dtype_(dtype),
       activation_dtype_(device.is_cpu() ? torch::kFloat32 : dtype),
       device_(device),
-      options_(options),
       fast_kernels_(device.is_cpu() && !options.reference_kernels),
       rotary_(config_, device) {
   c10::InferenceMode guard;

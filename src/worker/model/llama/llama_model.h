@@ -48,7 +48,6 @@ class LlamaModel : public CausalLm {
   torch::ScalarType weight_dtype_;      // projection matrices
   torch::ScalarType activation_dtype_;  // embeddings, norms, biases, activations, KV cache
   torch::Device device_;
-  ModelOptions options_;
   bool fast_kernels_;
   torch::Tensor embed_tokens_;  // [vocab, hidden]
   torch::Tensor final_norm_;
