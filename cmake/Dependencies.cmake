@@ -16,3 +16,6 @@ if(FASTCHAT_BUILD_TESTS)
   find_package(GTest REQUIRED)
   include(GoogleTest)
 endif()
+# Boost.Beast/Asio (header-only in Debian's libboost1.81-dev; compiled once in
+# src/common/http/beast_impl.cpp).
+find_package(Boost 1.81 REQUIRED)

@@ -1,0 +1,29 @@
+#pragma once
+// What every session of one HttpServer shares: options, routes, counters and the set of open
+// sessions that stop() must close. Internal to the HTTP library.
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "common/http/http_server.h"
+
+namespace fastchat::http {
+
+class Session;
+
+struct ServerContext {
+  ServerOptions options;
+  std::shared_ptr<const Router> router;
+  std::atomic<bool> stopping{false};
+  std::atomic<size_t> connections{0};
+
+  std::mutex mutex;
+  std::condition_variable idle;  // signalled when a handler thread ends
+  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
+  size_t handler_threads = 0;
+};
+
+}  // namespace fastchat::http

@@ -1,0 +1,74 @@
+#include "common/http/url.h"
+
+#include <cctype>
+#include <charconv>
+
+#include "common/error/error.h"
+
+namespace fastchat::http {
+
+std::string Url::to_string() const {
+  bool ipv6 = host.find(':') != std::string::npos;
+  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + base_path;
+}
+
+std::string Url::authority() const {
+  bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+Url Url::parse(std::string_view text, std::string_view param, bool from_request) {
+  auto fail = [&](const std::string& why) -> Url {
+    throw_error(from_request ? ErrorCode::InvalidRequest : ErrorCode::InvalidConfig,
+                std::string(param) + " must be an http:// URL such as http://127.0.0.1:21002 (" +
+                    why + "), got '" + std::string(text.substr(0, 200)) + "'",
+                std::string(param));
+  };
+  constexpr std::string_view kScheme = "http://";
+  if (text.substr(0, kScheme.size()) != kScheme) {
+    return fail(text.substr(0, 8) == "https://" ? "https is not supported" : "no http:// scheme");
+  }
+  std::string_view rest = text.substr(kScheme.size());
+  auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
+  if (authority.find('@') != std::string_view::npos) return fail("credentials are not allowed");
+  if (path.find_first_of("?#") != std::string_view::npos) return fail("query or fragment");
+
+  Url url;
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) return fail("unclosed IPv6 bracket");
+    url.host = std::string(authority.substr(1, close - 1));
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return fail("junk after the IPv6 address");
+      port_text = after.substr(1);
+    }
+  } else {
+    auto colon = authority.rfind(':');
+    url.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+  }
+  if (url.host.empty()) return fail("no host");
+  for (char c : url.host) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
+              c == ':';
+    if (!ok) return fail("bad character in host");
+  }
+  if (!port_text.empty() || authority.back() == ':') {
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || value == 0 ||
+        value > 65535) {
+      return fail("bad port");
+    }
+    url.port = static_cast<uint16_t>(value);
+  }
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  url.base_path = std::string(path);
+  return url;
+}
+
+}  // namespace fastchat::http
