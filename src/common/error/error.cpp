@@ -18,6 +18,8 @@ int http_status(ErrorCode code) {
       return 400;
     case ErrorCode::Unauthorized:
       return 401;
+    case ErrorCode::Forbidden:
+      return 403;
     case ErrorCode::NotFound:
       return 404;
     case ErrorCode::PayloadTooLarge:
@@ -46,6 +48,8 @@ std::string_view error_type(ErrorCode code) {
       return "context_length_exceeded";
     case ErrorCode::Unauthorized:
       return "authentication_error";
+    case ErrorCode::Forbidden:
+      return "permission_error";
     case ErrorCode::NotFound:
       return "not_found_error";
     case ErrorCode::PayloadTooLarge:
@@ -66,6 +70,17 @@ std::string_view error_type(ErrorCode code) {
       return "internal_error";
   }
   return "internal_error";
+}
+
+ErrorCode error_code_from_type(std::string_view type) {
+  for (auto code :
+       {ErrorCode::InvalidRequest, ErrorCode::ContextLengthExceeded, ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,        ErrorCode::NotFound, ErrorCode::PayloadTooLarge, ErrorCode::Overloaded,
+        ErrorCode::InvalidModel, ErrorCode::InvalidConfig, ErrorCode::Unavailable,
+        ErrorCode::UpstreamFailed, ErrorCode::UpstreamTimeout, ErrorCode::Internal}) {
+    if (error_type(code) == type) return code;
+  }
+  return ErrorCode::UpstreamFailed;
 }
 
 }  // namespace fastchat

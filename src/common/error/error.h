@@ -12,6 +12,7 @@ enum class ErrorCode {
   InvalidRequest,         ///< a request field breaks a rule (400)
   ContextLengthExceeded,  ///< prompt + max_tokens exceed the model's context (400)
   Unauthorized,           ///< missing or wrong API key / token (401)
+  Forbidden,              ///< authenticated or not, this is not allowed (403)
   NotFound,               ///< unknown model, template or route (404)
   PayloadTooLarge,        ///< body over the limit (413)
   Overloaded,             ///< queue full (429)
@@ -48,5 +49,9 @@ int http_status(ErrorCode code);
 
 /// Stable snake_case name of a code ("invalid_request_error", ...), as sent in JSON bodies.
 std::string_view error_type(ErrorCode code);
+
+/// The code whose error_type() is `type`, for errors relayed from another process; an unknown
+/// type becomes UpstreamFailed.
+ErrorCode error_code_from_type(std::string_view type);
 
 }  // namespace fastchat

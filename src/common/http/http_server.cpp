@@ -126,6 +126,9 @@ void HttpServer::stop() {
   impl_->ioc.stop();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();
+  // The posted close may not have run before ioc.stop(); no thread runs the context now.
+  beast::error_code ignored;
+  impl_->acceptor.close(ignored);
 }
 
 uint16_t HttpServer::port() const {

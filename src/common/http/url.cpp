@@ -52,6 +52,8 @@ Url Url::parse(std::string_view text, std::string_view param, bool from_request)
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }
   if (url.host.empty()) return fail("no host");
+  // Host names are case-insensitive; one spelling keeps one worker one registry entry.
+  for (char& c : url.host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (char c : url.host) {
     bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
               c == ':';

@@ -37,6 +37,8 @@ class TextStream {
   /// Blocks for the next delta; the last one carries `finish`.
   TextDelta next();
   bool finished() const { return finished_; }
+  /// The engine's id of the request, for Engine::abort from another thread.
+  uint64_t request_id() const { return stream_->id(); }
 
  private:
   Engine& engine_;

@@ -1,0 +1,128 @@
+#include "webserver/api/openai_service.h"
+
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+#include "webserver/api/response_writer.h"
+#include "webserver/openai/chat_request.h"
+#include "webserver/openai/completion_request.h"
+#include "webserver/openai/responses.h"
+
+namespace fastchat::api {
+
+using http::Execution;
+using nlohmann::json;
+
+namespace {
+
+// Equal-length comparison whose time does not depend on where the strings differ, so a key
+// cannot be guessed byte by byte from response times.
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  }
+  return diff == 0;
+}
+
+http::Response render_openai_error(const Error& error) {
+  auto response = http::Response::json(http_status(error.code), openai::error_body(error));
+  if (error.code == ErrorCode::Overloaded) response.headers.emplace_back("Retry-After", "1");
+  if (error.code == ErrorCode::Unauthorized) {
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  }
+  return response;
+}
+
+// The per-choice seed: n choices with one seed must still differ, and each stays reproducible.
+std::optional<uint64_t> choice_seed(const std::optional<uint64_t>& seed, int choice) {
+  if (!seed) return std::nullopt;
+  return *seed + static_cast<uint64_t>(choice);
+}
+
+}  // namespace
+
+OpenAiService::OpenAiService(upstream::ControllerClient& controller, upstream::WorkerPool& pool,
+                             ApiOptions options)
+    : controller_(controller), pool_(pool), options_(std::move(options)) {}
+
+std::shared_ptr<http::Router> OpenAiService::router() {
+  auto router = std::make_shared<http::Router>(render_openai_error);
+  auto bind = [this](void (OpenAiService::*method)(const http::Request&, http::Responder&)) {
+    return [this, method](const http::Request& r, http::Responder& out) { (this->*method)(r, out); };
+  };
+  router->add("GET", "/v1/models", bind(&OpenAiService::list_models), Execution::Blocking);
+  router->add("POST", "/v1/chat/completions", bind(&OpenAiService::chat_completions), Execution::Blocking);
+  router->add("POST", "/v1/completions", bind(&OpenAiService::completions), Execution::Blocking);
+  router->add("GET", "/health", bind(&OpenAiService::health));
+  return router;
+}
+
+void OpenAiService::authenticate(const http::Request& request) const {
+  if (options_.api_keys.empty()) return;
+  auto token = request.bearer_token();
+  if (!token) {
+    throw_error(ErrorCode::Unauthorized,
+                "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.", "");
+  }
+  bool match = false;
+  for (const auto& key : options_.api_keys) match |= constant_time_equal(*token, key);
+  if (!match) throw_error(ErrorCode::Unauthorized, "Incorrect API key provided.", "");
+}
+
+void OpenAiService::list_models(const http::Request& request, http::Responder& out) {
+  authenticate(request);
+  out.send(http::Response::json(200, openai::model_list(controller_.list_models(), std::time(nullptr))));
+}
+
+void OpenAiService::chat_completions(const http::Request& request, http::Responder& out) {
+  authenticate(request);
+  auto parsed = openai::parse_chat_completion_request(request.body);
+  const auto& options = parsed.options;
+  std::vector<ChoiceJob> jobs;
+  for (int i = 0; i < options.n; ++i) {
+    ChoiceJob job{i, 0, {}};
+    if (parsed.raw_prompt) {
+      job.request.prompt = parsed.raw_prompt;
+    } else {
+      job.request.messages = parsed.messages;
+    }
+    job.request.sampling = options.sampling;
+    job.request.sampling.seed = choice_seed(options.sampling.seed, i);
+    job.request.max_tokens_set = options.max_tokens_set;
+    jobs.push_back(std::move(job));
+  }
+  ChoiceRunner runner(pool_, parsed.model, std::move(jobs));
+  Endpoint endpoint{true, parsed.model, options.n, parsed.logprobs, options.stream, options.include_usage};
+  write_response(runner, endpoint, out);
+}
+
+void OpenAiService::completions(const http::Request& request, http::Responder& out) {
+  authenticate(request);
+  auto parsed = openai::parse_completion_request(request.body);
+  const auto& options = parsed.options;
+  std::vector<ChoiceJob> jobs;
+  for (size_t p = 0; p < parsed.prompts.size(); ++p) {
+    for (int i = 0; i < options.n; ++i) {
+      ChoiceJob job{static_cast<int>(p) * options.n + i, static_cast<int>(p), {}};
+      job.request.prompt = parsed.prompts[p];
+      job.request.echo = parsed.echo;
+      job.request.sampling = options.sampling;
+      job.request.sampling.seed = choice_seed(options.sampling.seed, i);
+      job.request.max_tokens_set = options.max_tokens_set;
+      jobs.push_back(std::move(job));
+    }
+  }
+  const int num_choices = static_cast<int>(jobs.size());
+  ChoiceRunner runner(pool_, parsed.model, std::move(jobs));
+  Endpoint endpoint{false, parsed.model, num_choices, parsed.logprobs >= 0, options.stream,
+                    options.include_usage};
+  write_response(runner, endpoint, out);
+}
+
+void OpenAiService::health(const http::Request&, http::Responder& out) {
+  out.send(http::Response::json(200, {{"status", "ok"}}));
+}
+
+}  // namespace fastchat::api

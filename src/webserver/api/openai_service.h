@@ -1,0 +1,42 @@
+#pragma once
+// fastchat-server's routes: the OpenAI API (/v1/models, /v1/chat/completions,
+// /v1/completions) and /health. Requests are validated into typed structs (openai/), turned
+// into worker generations (ChoiceRunner over the WorkerPool) and answered as one JSON body or
+// as server-sent events. Every error leaves in OpenAI's envelope with its status.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/http/router.h"
+#include "webserver/api/choice_runner.h"
+#include "webserver/upstream/controller_client.h"
+#include "webserver/upstream/worker_pool.h"
+
+namespace fastchat::api {
+
+struct ApiOptions {
+  /// Accepted bearer keys; empty: no authentication.
+  std::vector<std::string> api_keys;
+};
+
+class OpenAiService {
+ public:
+  OpenAiService(upstream::ControllerClient& controller, upstream::WorkerPool& pool,
+                ApiOptions options);
+
+  std::shared_ptr<http::Router> router();
+
+ private:
+  void list_models(const http::Request& request, http::Responder& out);
+  void chat_completions(const http::Request& request, http::Responder& out);
+  void completions(const http::Request& request, http::Responder& out);
+  void health(const http::Request& request, http::Responder& out);
+  void authenticate(const http::Request& request) const;
+
+  upstream::ControllerClient& controller_;
+  upstream::WorkerPool& pool_;
+  ApiOptions options_;
+};
+
+}  // namespace fastchat::api

@@ -1,0 +1,53 @@
+#include "webserver/api/server_options.h"
+
+#include <cstdlib>
+#include <sstream>
+
+#include "common/error/error.h"
+#include "common/http/url.h"
+
+namespace fastchat::api {
+
+void add_server_flags(CLI::App& app, ServerOptions& options) {
+  app.set_config("--config", "", "TOML file with any of these options (flag names without --)");
+  app.add_option("--host", options.host, "Address to listen on")->capture_default_str();
+  app.add_option("--port", options.port, "Port to listen on (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  app.add_option("--controller-address", options.controller_address, "Controller URL")
+      ->capture_default_str();
+  app.add_option("--api-keys", options.api_keys,
+                 "Comma-separated keys clients must send as 'Authorization: Bearer <key>' "
+                 "(or FASTCHAT_API_KEYS); none: open")
+      ->delimiter(',');
+  app.add_option("--worker-timeout", options.worker_timeout_s,
+                 "Seconds a worker may stay silent during a generation")
+      ->check(CLI::Range(0.1, 86400.0))
+      ->capture_default_str();
+  app.add_option("--max-body-bytes", options.max_body_bytes, "Largest request body accepted")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 30))
+      ->capture_default_str();
+  app.add_option("--max-connections", options.max_connections, "Most open client connections")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
+  app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->capture_default_str();
+}
+
+void finish_server_options(ServerOptions& options) {
+  http::Url::parse(options.controller_address, "--controller-address");
+  if (options.api_keys.empty()) {
+    if (const char* env = std::getenv("FASTCHAT_API_KEYS")) {
+      std::stringstream keys(env);
+      for (std::string key; std::getline(keys, key, ',');) {
+        if (!key.empty()) options.api_keys.push_back(key);
+      }
+    }
+  }
+  for (const auto& key : options.api_keys) {
+    if (key.empty()) throw_error(ErrorCode::InvalidConfig, "--api-keys must not contain an empty key", "api-keys");
+  }
+}
+
+}  // namespace fastchat::api

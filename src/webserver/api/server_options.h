@@ -1,0 +1,28 @@
+#pragma once
+// fastchat-server's flags (FastChat's openai_api_server flags where they exist), from the
+// command line or a TOML file given with --config.
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace fastchat::api {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8000;
+  std::string controller_address = "http://127.0.0.1:21001";
+  std::vector<std::string> api_keys;  ///< also FASTCHAT_API_KEYS (comma-separated)
+  double worker_timeout_s = 600.0;
+  size_t max_body_bytes = 8u << 20;
+  size_t max_connections = 1024;
+  std::string log_level = "info";
+};
+
+void add_server_flags(CLI::App& app, ServerOptions& options);
+
+/// Environment fallbacks and cross-flag checks; throws ErrorException{InvalidConfig}.
+void finish_server_options(ServerOptions& options);
+
+}  // namespace fastchat::api

@@ -1,0 +1,68 @@
+// fastchat-server: the OpenAI-compatible API (FastChat's `python3 -m
+// fastchat.serve.openai_api_server`): asks the controller where a model lives and relays the
+// worker's generation as OpenAI answers.
+
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error/error.h"
+#include "common/http/http_server.h"
+#include "common/process/shutdown_signals.h"
+#include "webserver/api/openai_service.h"
+#include "webserver/api/server_options.h"
+
+namespace {
+
+using namespace fastchat;
+
+int serve(const api::ServerOptions& options) {
+  process::block_shutdown_signals();
+  http::ClientOptions controller_calls;
+  controller_calls.connect_timeout = std::chrono::seconds(3);
+  controller_calls.read_timeout = std::chrono::seconds(10);
+  upstream::ControllerClient controller(
+      http::Url::parse(options.controller_address, "--controller-address"), controller_calls);
+  upstream::WorkerPoolOptions pool_options;
+  pool_options.worker_read_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(options.worker_timeout_s * 1000.0));
+  upstream::WorkerPool pool(controller, pool_options);
+  api::OpenAiService service(controller, pool, {options.api_keys});
+
+  http::ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = static_cast<uint16_t>(options.port);
+  server_options.max_body_bytes = options.max_body_bytes;
+  server_options.max_connections = options.max_connections;
+  http::HttpServer server(server_options, service.router());
+  server.start();
+  bool ipv6 = options.host.find(':') != std::string::npos;
+  std::cout << "fastchat-server listening on http://" << (ipv6 ? "[" + options.host + "]" : options.host)
+            << ":" << server.port() << std::endl;
+  spdlog::info("controller {}; API keys: {}", options.controller_address,
+               options.api_keys.empty() ? "off (open)" : std::to_string(options.api_keys.size()));
+  spdlog::info("received {}, shutting down", process::wait_for_shutdown_signal());
+  server.stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fastchat-server: OpenAI-compatible API in front of fastchat workers"};
+  api::ServerOptions options;
+  api::add_server_flags(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  try {
+    api::finish_server_options(options);
+    return serve(options);
+  } catch (const ErrorException& e) {
+    std::cerr << "fastchat-server: error: " << e.what() << std::endl;
+    return e.error().code == ErrorCode::InvalidConfig ? 2 : 1;
+  }
+}

@@ -1,0 +1,100 @@
+#include "webserver/upstream/worker_pool.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/error/error.h"
+
+namespace fastchat::upstream {
+
+using nlohmann::json;
+
+namespace {
+
+// Cap on one stream line: a delta is a few tokens, so this only stops a broken worker.
+constexpr size_t kMaxLineBytes = 4u << 20;
+
+// A worker's non-200 answer carries our error envelope; keep its code and message.
+Error worker_rejection(int status, const std::string& body, const std::string& worker) {
+  json parsed = json::parse(body, nullptr, false);
+  if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
+    const json& error = parsed["error"];
+    auto text = [&](const char* key) {
+      return error.contains(key) && error[key].is_string() ? error[key].get<std::string>() : "";
+    };
+    return Error{error_code_from_type(text("type")), text("message"), text("param")};
+  }
+  return Error{ErrorCode::UpstreamFailed,
+               "worker " + worker + " answered HTTP " + std::to_string(status), ""};
+}
+
+}  // namespace
+
+WorkerPool::WorkerPool(ControllerClient& controller, WorkerPoolOptions options)
+    : controller_(controller), options_(options) {}
+
+void WorkerPool::generate(const std::string& model, const protocol::GenerateRequest& request,
+                          const std::function<bool(const protocol::GenerateDelta&)>& on_delta) {
+  const std::string body = protocol::to_native_json(request).dump();
+  http::ClientOptions client;
+  client.connect_timeout = options_.connect_timeout;
+  client.read_timeout = options_.worker_read_timeout;
+  client.max_response_bytes = size_t{1} << 34;  // streams are capped per line below
+  std::vector<std::string> failed;
+  std::optional<Error> last_failure;
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    auto worker = controller_.worker_for(model, failed);
+    if (!worker) break;
+    const std::string name = worker->to_string();
+    bool received = false;
+    std::optional<Error> rejection;
+    protocol::FrameSplitter lines('\n');
+    try {
+      http::stream_request(
+          *worker, "POST", "/native/generate", body, client,
+          [&](int status, const http::Headers&) {
+            if (status == 200) return true;
+            rejection = Error{};  // filled from the body below
+            return true;
+          },
+          [&](std::string_view data) {
+            if (rejection) {
+              rejection->message.append(data);  // the error body, parsed after the call
+              return rejection->message.size() < 65536;
+            }
+            for (auto& line : lines.push(data)) {
+              received = true;
+              if (!on_delta(protocol::parse_delta_line(line))) return false;
+            }
+            if (lines.pending() > kMaxLineBytes) {
+              throw_error(ErrorCode::UpstreamFailed, "worker " + name + " sent an over-long line");
+            }
+            return true;
+          });
+    } catch (const http::ClientError& e) {
+      // Once output reached the client the answer cannot restart elsewhere; before that,
+      // another worker can serve it as if nothing happened.
+      if (received) throw;
+      spdlog::warn("worker {} failed before producing output, trying another: {}", name,
+                   e.error().message);
+      failed.push_back(name);
+      last_failure = e.error();
+      continue;
+    }
+    if (rejection) throw ErrorException(worker_rejection(0, rejection->message, name));
+    if (!received) {
+      throw_error(ErrorCode::UpstreamFailed, "worker " + name + " ended the stream without an answer");
+    }
+    return;
+  }
+  if (last_failure) {
+    throw_error(ErrorCode::Unavailable,
+                "no reachable worker for model '" + model + "': " + last_failure->message);
+  }
+  if (!controller_.has_seen(model)) {
+    throw_error(ErrorCode::NotFound, "The model '" + model + "' does not exist", "model");
+  }
+  throw_error(ErrorCode::Unavailable, "no worker is serving model '" + model + "' right now", "model");
+}
+
+}  // namespace fastchat::upstream

@@ -1,0 +1,96 @@
+#include "worker/service/generation.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fastchat::service {
+
+namespace {
+
+std::string finish_name(engine::FinishReason reason) { return engine::to_string(reason); }
+
+}  // namespace
+
+Generation::Generation(engine::ModelInstance& model, Admission& admission,
+                       const protocol::GenerateRequest& request)
+    : model_(model), echo_(request.echo), want_logprobs_(request.sampling.logprobs >= 0) {
+  prompt_text_ = request.prompt ? *request.prompt : model.conv_template().render(*request.messages);
+  prompt_ids_ = model.encode_prompt(prompt_text_);
+
+  auto& engine = model.engine();
+  const int64_t prompt_len = static_cast<int64_t>(prompt_ids_.size());
+  const int64_t context = engine.context_length();
+  auto sampling = request.sampling;
+  if (prompt_len >= context) {
+    throw_error(ErrorCode::ContextLengthExceeded,
+                "This model's maximum context length is " + std::to_string(context) +
+                    " tokens. However, your prompt has " + std::to_string(prompt_len) +
+                    " tokens, which leaves no room for the completion. Please shorten the prompt.",
+                request.messages ? "messages" : "prompt");
+  }
+  if (request.max_tokens_set) {
+    if (prompt_len + sampling.max_tokens > context) {
+      throw_error(ErrorCode::ContextLengthExceeded,
+                  "This model's maximum context length is " + std::to_string(context) +
+                      " tokens. However, you requested " +
+                      std::to_string(prompt_len + sampling.max_tokens) + " tokens (" +
+                      std::to_string(prompt_len) + " in the prompt, " +
+                      std::to_string(sampling.max_tokens) +
+                      " for the completion). Please reduce the prompt or max_tokens.",
+                  "max_tokens");
+    }
+  } else {
+    // The client left it open: as many tokens as the context (and the KV cache) allows.
+    const int64_t room = std::min<int64_t>(context, engine.kv_cache_capacity_tokens()) - prompt_len;
+    sampling.max_tokens = static_cast<int32_t>(std::clamp<int64_t>(
+        std::min<int64_t>(sampling.max_tokens, room), 1, context));
+    sampling.min_tokens = std::min(sampling.min_tokens, sampling.max_tokens);
+  }
+  slot_ = admission.acquire();
+  stream_ = model.generate(prompt_ids_, std::move(sampling));
+}
+
+protocol::GenerateDelta Generation::next() {
+  protocol::GenerateDelta delta;
+  delta.prompt_tokens = prompt_tokens();
+  if (finished_) {
+    delta.finish_reason = "stop";
+    return delta;
+  }
+  engine::TextDelta text = stream_->next();
+  delta.text = std::move(text.text);
+  if (echo_) {
+    delta.text = prompt_text_ + delta.text;
+    echo_ = false;
+  }
+  for (const auto& token : text.tokens) delta.token_ids.push_back(token.token);
+  if (want_logprobs_) delta.logprobs = token_logprobs(text.tokens);
+  delta.completion_tokens = text.num_output_tokens;
+  if (text.finish) {
+    finished_ = true;
+    slot_.release();
+    if (*text.finish == engine::FinishReason::Error) {
+      delta.error = Error{ErrorCode::Internal, "generation failed: " + text.error, ""};
+    }
+    delta.finish_reason = finish_name(*text.finish);
+  }
+  return delta;
+}
+
+void Generation::cancel() { model_.engine().abort(stream_->request_id()); }
+
+std::vector<protocol::TokenLogprob> Generation::token_logprobs(
+    const std::vector<engine::TokenEvent>& tokens) const {
+  const auto& tokenizer = model_.tokenizer();
+  auto piece = [&](int32_t id) { return tokenizer.decode(std::vector<int32_t>{id}, false); };
+  std::vector<protocol::TokenLogprob> out;
+  for (const auto& token : tokens) {
+    if (std::isnan(token.logprob)) continue;
+    protocol::TokenLogprob entry{piece(token.token), token.logprob, {}};
+    for (const auto& top : token.top_logprobs) entry.top.emplace_back(piece(top.token), top.logprob);
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+}  // namespace fastchat::service

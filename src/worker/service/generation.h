@@ -1,0 +1,48 @@
+#pragma once
+// One generation as the worker's HTTP handlers see it: the request is rendered (messages
+// through the model's template), tokenized, checked against the context, admitted under the
+// worker's concurrency limit and submitted; next() then yields protocol deltas (new text,
+// token ids, logprobs with token text, usage, finish) until the end. Runs on the handler's
+// thread; cancel() may be called from any thread.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "worker/engine/model_instance.h"
+#include "worker/protocol/generate_delta.h"
+#include "worker/protocol/generate_request.h"
+#include "worker/service/admission.h"
+
+namespace fastchat::service {
+
+class Generation {
+ public:
+  /// Throws ErrorException: InvalidRequest / ContextLengthExceeded naming the field, or
+  /// Overloaded when the worker is at its concurrency limit.
+  Generation(engine::ModelInstance& model, Admission& admission,
+             const protocol::GenerateRequest& request);
+
+  /// Blocks for the next delta; the last one has finish_reason (and usage) or an error.
+  protocol::GenerateDelta next();
+  bool finished() const { return finished_; }
+  /// Stops the generation (the client went away); next() then returns the last delta.
+  void cancel();
+
+  const std::string& prompt_text() const { return prompt_text_; }
+  int32_t prompt_tokens() const { return static_cast<int32_t>(prompt_ids_.size()); }
+
+ private:
+  std::vector<protocol::TokenLogprob> token_logprobs(const std::vector<engine::TokenEvent>& tokens) const;
+
+  engine::ModelInstance& model_;
+  Admission::Slot slot_;
+  std::string prompt_text_;
+  std::vector<int32_t> prompt_ids_;
+  bool echo_ = false;
+  bool want_logprobs_ = false;
+  bool finished_ = false;
+  std::unique_ptr<engine::TextStream> stream_;
+};
+
+}  // namespace fastchat::service
