@@ -47,6 +47,8 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
     if (!worker) break;
     const std::string name = worker->to_string();
     bool received = false;
+    bool ended = false;
+    bool cancelled = false;
     std::optional<Error> rejection;
     protocol::FrameSplitter lines('\n');
     try {
@@ -64,7 +66,12 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
             }
             for (auto& line : lines.push(data)) {
               received = true;
-              if (!on_delta(protocol::parse_delta_line(line))) return false;
+              auto delta = protocol::parse_delta_line(line);
+              ended = delta.is_last();
+              if (!on_delta(delta)) {
+                cancelled = true;
+                return false;
+              }
             }
             if (lines.pending() > kMaxLineBytes) {
               throw_error(ErrorCode::UpstreamFailed, "worker " + name + " sent an over-long line");
@@ -82,8 +89,15 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
       continue;
     }
     if (rejection) throw ErrorException(worker_rejection(0, rejection->message, name));
-    if (!received) {
-      throw_error(ErrorCode::UpstreamFailed, "worker " + name + " ended the stream without an answer");
+    if (cancelled) return;
+    if (!ended && !received) {
+      failed.push_back(name);  // answered nothing at all: as good as unreachable
+      last_failure = Error{ErrorCode::UpstreamFailed, "worker " + name + " sent an empty answer", ""};
+      continue;
+    }
+    if (!ended) {
+      throw_error(ErrorCode::UpstreamFailed,
+                  "worker " + name + " closed the stream before the generation finished");
     }
     return;
   }

@@ -113,7 +113,6 @@ GenerateRequest parse_native_request(const json& body) {
   if (prompt) request.prompt = read_string(*prompt, "prompt");
   if (messages) {
     request.messages = conversation::parse_chat_messages(*messages);
-    if (request.messages->empty()) reject_field("messages", "must not be empty");
   }
   read_common(body, request);
   auto& sampling = request.sampling;

@@ -1,0 +1,210 @@
+// The worker's routes driven through its router with a recording responder: FastChat's frames,
+// the native delta stream, context rules and the small status endpoints, on stories260K.
+
+#include "worker/service/worker_service.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "test_paths.h"
+#include "worker/protocol/generate_delta.h"
+
+namespace fastchat::service {
+namespace {
+
+using nlohmann::json;
+
+struct RecordingStream : http::ResponseStream {
+  std::string data;
+  bool closed = false;
+  bool write(std::string chunk) override {
+    data += chunk;
+    return true;
+  }
+  void close() override { closed = true; }
+  bool client_gone() const override { return false; }
+  void on_client_gone(std::function<void()>) override {}
+};
+
+struct RecordingResponder : http::Responder {
+  std::optional<http::Response> response;
+  std::shared_ptr<RecordingStream> stream_;
+  int stream_status = 0;
+  void send(http::Response r) override { response = std::move(r); }
+  std::shared_ptr<http::ResponseStream> stream(int status, std::string, http::Headers) override {
+    stream_status = status;
+    stream_ = std::make_shared<RecordingStream>();
+    return stream_;
+  }
+  bool responded() const override { return response || stream_; }
+};
+
+class WorkerServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    engine::LaunchOptions launch;
+    launch.model_path = testing::shared_dir() / "models" / "stories260K";
+    launch.conv_template = "raw";
+    launch.engine.num_threads = 1;
+    model_ = new engine::ModelInstance(launch);
+  }
+  static void TearDownTestSuite() {
+    delete model_;
+    model_ = nullptr;
+  }
+
+  RecordingResponder call(const std::string& path, const json& body, const std::string& method = "POST") {
+    http::Request request;
+    request.method = method;
+    request.path = request.target = path;
+    request.body = body.dump();
+    RecordingResponder out;
+    router_->dispatch(request, out);
+    return out;
+  }
+
+  static std::vector<json> frames(const std::string& data, char delimiter) {
+    std::vector<json> out;
+    protocol::FrameSplitter splitter(delimiter);
+    for (const auto& frame : splitter.push(data)) out.push_back(json::parse(frame));
+    EXPECT_EQ(splitter.pending(), 0u) << "a frame was not terminated";
+    return out;
+  }
+
+  static engine::ModelInstance* model_;
+  WorkerService service_{*model_, {{"stories260K", "alias"}, 8}};
+  std::shared_ptr<http::Router> router_ = service_.router();
+};
+
+engine::ModelInstance* WorkerServiceTest::model_ = nullptr;
+
+TEST_F(WorkerServiceTest, FastChatStreamIsCumulativeNulFramedAndMatchesTheWholeAnswer) {
+  json body = {{"model", "stories260K"}, {"prompt", "Once upon a time"}, {"temperature", 0},
+               {"max_new_tokens", 16}, {"echo", false}};
+  auto streamed = call("/worker_generate_stream", body);
+  ASSERT_TRUE(streamed.stream_);
+  EXPECT_EQ(streamed.stream_status, 200);
+  EXPECT_TRUE(streamed.stream_->closed);
+  auto list = frames(streamed.stream_->data, '\0');
+  ASSERT_GE(list.size(), 2u);
+  std::string previous;
+  for (const auto& frame : list) {
+    EXPECT_EQ(frame["error_code"], 0);
+    const auto text = frame["text"].get<std::string>();
+    EXPECT_EQ(text.rfind(previous, 0), 0u) << "text is not cumulative";
+    previous = text;
+  }
+  EXPECT_EQ(list.back()["finish_reason"], "length");
+  EXPECT_EQ(list.back()["usage"]["completion_tokens"], 16);
+  EXPECT_EQ(list.back()["usage"]["prompt_tokens"], model_->encode_prompt("Once upon a time").size());
+
+  auto whole = call("/worker_generate", body);
+  ASSERT_TRUE(whole.response);
+  EXPECT_EQ(json::parse(whole.response->body)["text"], previous);
+  EXPECT_EQ(service_.queue_length(), 0);  // slots came back
+}
+
+TEST_F(WorkerServiceTest, FastChatEchoesThePromptByDefault) {
+  auto out = call("/worker_generate", {{"prompt", "Once upon a time"}, {"temperature", 0}, {"max_new_tokens", 4}});
+  auto text = json::parse(out.response->body)["text"].get<std::string>();
+  EXPECT_EQ(text.rfind("Once upon a time", 0), 0u) << text;
+}
+
+TEST_F(WorkerServiceTest, FastChatErrorsTravelInBandWithFastChatCodes) {
+  auto out = call("/worker_generate_stream", {{"prompt", "x"}, {"max_new_tokens", "many"}});
+  ASSERT_TRUE(out.stream_);
+  EXPECT_EQ(out.stream_status, 200);
+  auto list = frames(out.stream_->data, '\0');
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["error_code"], 40302);
+  EXPECT_NE(list[0]["text"].get<std::string>().find("max_new_tokens"), std::string::npos);
+}
+
+TEST_F(WorkerServiceTest, NativeStreamSendsDeltasWithLogprobsAndAFinalUsage) {
+  auto out = call("/native/generate", {{"prompt", "Once upon a time"}, {"temperature", 0},
+                                       {"max_tokens", 12}, {"logprobs", 2}});
+  ASSERT_TRUE(out.stream_);
+  auto list = frames(out.stream_->data, '\n');
+  std::string text;
+  int tokens = 0;
+  for (const auto& line : list) {
+    auto delta = protocol::parse_delta_line(line.dump());
+    text += delta.text;
+    tokens += static_cast<int>(delta.token_ids.size());
+    ASSERT_EQ(delta.logprobs.size(), delta.token_ids.size());
+    for (const auto& entry : delta.logprobs) {
+      EXPECT_LE(entry.logprob, 0.0f);
+      EXPECT_EQ(entry.top.size(), 2u);
+      EXPECT_EQ(entry.top[0].first, entry.token);  // greedy: the chosen token is the top one
+    }
+  }
+  auto last = protocol::parse_delta_line(list.back().dump());
+  EXPECT_EQ(last.finish_reason, "length");
+  EXPECT_EQ(last.completion_tokens, 12);
+  EXPECT_EQ(tokens, 12);
+  auto fastchat = call("/worker_generate", {{"prompt", "Once upon a time"}, {"temperature", 0},
+                                            {"max_new_tokens", 12}, {"echo", false}});
+  EXPECT_EQ(json::parse(fastchat.response->body)["text"], text);
+}
+
+TEST_F(WorkerServiceTest, NativeMessagesAreRenderedWithTheTemplate) {
+  // raw template: the prompt is the concatenated messages, so the answer equals a prompt call.
+  auto chat = call("/native/generate", {{"messages", {{{"role", "user"}, {"content", "Once upon a time"}}}},
+                                        {"temperature", 0}, {"max_tokens", 8}});
+  auto plain = call("/native/generate", {{"prompt", "Once upon a time"}, {"temperature", 0}, {"max_tokens", 8}});
+  EXPECT_EQ(chat.stream_->data, plain.stream_->data);
+}
+
+TEST_F(WorkerServiceTest, ContextRulesNameBothNumbersOrClampAnUnsetMaxTokens) {
+  const size_t prompt_tokens = model_->encode_prompt("Once upon a time").size();
+  auto over = call("/native/generate", {{"prompt", "Once upon a time"}, {"max_tokens", 600}});
+  ASSERT_TRUE(over.response);
+  EXPECT_EQ(over.response->status, 400);
+  auto error = json::parse(over.response->body)["error"];
+  EXPECT_EQ(error["param"], "max_tokens");
+  const auto message = error["message"].get<std::string>();
+  EXPECT_NE(message.find("512"), std::string::npos) << message;
+  EXPECT_NE(message.find(std::to_string(600 + prompt_tokens)), std::string::npos) << message;
+
+  auto clamped = call("/native/generate", {{"prompt", "Once upon a time"}, {"temperature", 0},
+                                           {"ignore_eos", true}});
+  auto list = frames(clamped.stream_->data, '\n');
+  auto last = protocol::parse_delta_line(list.back().dump());
+  EXPECT_EQ(last.finish_reason, "length");
+  EXPECT_EQ(static_cast<size_t>(last.completion_tokens), 512 - prompt_tokens);
+
+  std::string long_prompt;
+  for (int i = 0; i < 600; ++i) long_prompt += " time";
+  auto too_long = call("/native/generate", {{"prompt", long_prompt}});
+  EXPECT_EQ(too_long.response->status, 400);
+  EXPECT_EQ(json::parse(too_long.response->body)["error"]["type"], "context_length_exceeded");
+}
+
+TEST_F(WorkerServiceTest, StatusEndpointsAnswerInFastChatsShapes) {
+  auto status = json::parse(call("/worker_get_status", json::object()).response->body);
+  EXPECT_EQ(status["model_names"], json({"stories260K", "alias"}));
+  EXPECT_EQ(status["speed"], 1);
+  EXPECT_EQ(status["queue_length"], 0);
+  auto count = json::parse(call("/count_token", {{"prompt", "Once upon a time"}}).response->body);
+  EXPECT_EQ(count["count"], model_->encode_prompt("Once upon a time").size());
+  EXPECT_EQ(count["error_code"], 0);
+  auto conv = json::parse(call("/worker_get_conv_template", json::object()).response->body);
+  EXPECT_TRUE(conv["conv"]["sep_style"].is_number_integer());
+  EXPECT_EQ(conv["conv"]["name"], "raw");
+  auto details = json::parse(call("/model_details", json::object()).response->body);
+  EXPECT_EQ(details["context_length"], 512);
+  EXPECT_EQ(call("/count_token", json::object()).response->status, 400);
+}
+
+TEST_F(WorkerServiceTest, DrainingTurnsHealthTo503AndRefusesNewWork) {
+  EXPECT_EQ(call("/health", json::object(), "GET").response->status, 200);
+  service_.set_draining(true);
+  EXPECT_EQ(call("/health", json::object(), "GET").response->status, 503);
+  auto refused = call("/native/generate", {{"prompt", "x"}});
+  EXPECT_EQ(refused.response->status, 503);
+  auto frames_out = call("/worker_generate_stream", {{"prompt", "x"}});
+  EXPECT_EQ(frames(frames_out.stream_->data, '\0')[0]["error_code"], 50005);
+}
+
+}  // namespace
+}  // namespace fastchat::service
