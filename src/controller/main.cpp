@@ -8,6 +8,7 @@
 
 #include "common/error/error.h"
 #include "common/http/http_server.h"
+#include "common/process/run_program.h"
 #include "common/process/shutdown_signals.h"
 #include "controller/controller_options.h"
 #include "controller/controller_service.h"
@@ -17,10 +18,6 @@ namespace {
 
 using namespace fastchat;
 using namespace fastchat::controller;
-
-std::string url_host(const std::string& host) {
-  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
-}
 
 int serve(const ControllerOptions& options, const ServiceOptions& service_options) {
   // Before any thread starts, so that the signal reaches the wait below and no server thread.
@@ -44,8 +41,7 @@ int serve(const ControllerOptions& options, const ServiceOptions& service_option
   if (!service_options.auth_token) {
     spdlog::warn("no --auth-token: any allowed host may register workers");
   }
-  std::cout << "fastchat-controller listening on http://" << url_host(options.host) << ":"
-            << server.port() << std::endl;
+  std::cout << "fastchat-controller listening on " << server.url() << std::endl;
 
   spdlog::info("received {}, stopping", process::wait_for_shutdown_signal());
   sweeper.stop();
@@ -59,25 +55,6 @@ int main(int argc, char** argv) {
   CLI::App app{"fastchat-controller: registry and dispatcher of FastChat model workers"};
   ControllerOptions options;
   add_controller_flags(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    // --help is a "success" parse error; every real one is a usage error (exit 2).
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  spdlog::set_level(spdlog::level::from_str(options.log_level));
-
-  ServiceOptions service_options;
-  try {
-    service_options = make_service_options(options);
-  } catch (const ErrorException& e) {
-    std::cerr << "fastchat-controller: " << e.what() << "\n";
-    return 2;
-  }
-  try {
-    return serve(options, service_options);
-  } catch (const ErrorException& e) {
-    std::cerr << "fastchat-controller: " << e.what() << "\n";
-    return 1;
-  }
+  return process::run_program(app, argc, argv, "fastchat-controller", options.log_level,
+                              [&] { return serve(options, make_service_options(options)); });
 }

@@ -8,6 +8,7 @@
 
 #include "common/error/error.h"
 #include "common/http/http_server.h"
+#include "common/process/run_program.h"
 #include "common/process/shutdown_signals.h"
 #include "webserver/api/openai_service.h"
 #include "webserver/api/server_options.h"
@@ -36,9 +37,7 @@ int serve(const api::ServerOptions& options) {
   server_options.max_connections = options.max_connections;
   http::HttpServer server(server_options, service.router());
   server.start();
-  bool ipv6 = options.host.find(':') != std::string::npos;
-  std::cout << "fastchat-server listening on http://" << (ipv6 ? "[" + options.host + "]" : options.host)
-            << ":" << server.port() << std::endl;
+  std::cout << "fastchat-server listening on " << server.url() << std::endl;
   spdlog::info("controller {}; API keys: {}", options.controller_address,
                options.api_keys.empty() ? "off (open)" : std::to_string(options.api_keys.size()));
   spdlog::info("received {}, shutting down", process::wait_for_shutdown_signal());
@@ -52,17 +51,8 @@ int main(int argc, char** argv) {
   CLI::App app{"fastchat-server: OpenAI-compatible API in front of fastchat workers"};
   api::ServerOptions options;
   api::add_server_flags(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  spdlog::set_level(spdlog::level::from_str(options.log_level));
-  try {
+  return process::run_program(app, argc, argv, "fastchat-server", options.log_level, [&] {
     api::finish_server_options(options);
     return serve(options);
-  } catch (const ErrorException& e) {
-    std::cerr << "fastchat-server: error: " << e.what() << std::endl;
-    return e.error().code == ErrorCode::InvalidConfig ? 2 : 1;
-  }
+  });
 }

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/http/session.h"
+#include "common/http/url.h"
 
 namespace fastchat::http {
 
@@ -135,6 +136,10 @@ uint16_t HttpServer::port() const {
   beast::error_code ec;
   auto endpoint = impl_->acceptor.local_endpoint(ec);
   return ec ? 0 : endpoint.port();
+}
+
+std::string HttpServer::url() const {
+  return Url{impl_->context->options.host, port(), ""}.to_string();
 }
 
 const ServerOptions& HttpServer::options() const { return impl_->context->options; }

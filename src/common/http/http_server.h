@@ -44,6 +44,8 @@ class HttpServer {
   void stop();
 
   uint16_t port() const;
+  /// "http://HOST:PORT" with the bound port, for the "listening on" line.
+  std::string url() const;
   const ServerOptions& options() const;
   /// Connections and handler threads currently open (for health and tests).
   size_t active_connections() const;

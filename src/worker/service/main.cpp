@@ -8,6 +8,7 @@
 
 #include "common/error/error.h"
 #include "common/http/http_server.h"
+#include "common/process/run_program.h"
 #include "common/process/shutdown_signals.h"
 #include "worker/registration/controller_registration.h"
 #include "worker/service/worker_options.h"
@@ -65,16 +66,6 @@ int main(int argc, char** argv) {
   CLI::App app{"fastchat-worker: serve one model to fastchat-server and FastChat clients"};
   service::WorkerOptions options;
   service::add_worker_flags(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  spdlog::set_level(spdlog::level::from_str(options.log_level));
-  try {
-    return serve(options);
-  } catch (const ErrorException& e) {
-    std::cerr << "fastchat-worker: error: " << e.what() << std::endl;
-    return e.error().code == ErrorCode::InvalidConfig ? 2 : 1;
-  }
+  return process::run_program(app, argc, argv, "fastchat-worker", options.log_level,
+                              [&] { return serve(options); });
 }

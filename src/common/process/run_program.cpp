@@ -1,0 +1,28 @@
+#include "common/process/run_program.h"
+
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error/error.h"
+
+namespace fastchat::process {
+
+int run_program(CLI::App& app, int argc, char** argv, const std::string& program,
+                const std::string& log_level, const std::function<int()>& serve) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help is a "success" parse error; every real one is a usage error.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  try {
+    return serve();
+  } catch (const ErrorException& e) {
+    std::cerr << program << ": error: " << e.what() << std::endl;
+    return e.error().code == ErrorCode::InvalidConfig ? 2 : 1;
+  }
+}
+
+}  // namespace fastchat::process
