@@ -9,12 +9,24 @@ packages=(
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev
   libtorch-dev libsentencepiece-dev libpcre2-dev libicu-dev libopenblas0-openmp
+  # Tests of the deployment files and clients (tests/clients): curl for HTTP checks, shellcheck
+  # for the shell scripts, docker-compose (v1) to validate docker/docker-compose.yml offline.
+  curl shellcheck docker-compose
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm for the OpenAI SDK client test (tests/clients). Machines that already have Node
+# (e.g. Node 20 from NodeSource, whose nodejs package bundles npm and conflicts with Debian's npm)
+# are left alone: only a missing command is installed from Debian.
+if ! command -v node >/dev/null 2>&1; then
+  missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+elif ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -10,6 +10,8 @@ namespace fastchat::process {
 
 int run_program(CLI::App& app, int argc, char** argv, const std::string& program,
                 const std::string& log_level, const std::function<int()>& serve) {
+  // A misspelled key in a --config file is an error, not a silently ignored setting.
+  app.allow_config_extras(CLI::config_extras_mode::error);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -101,6 +101,10 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
     }
     return;
   }
+  if (last_failure && last_failure->code == ErrorCode::UpstreamTimeout) {
+    throw_error(ErrorCode::UpstreamTimeout,
+                "no worker for model '" + model + "' answered in time: " + last_failure->message);
+  }
   if (last_failure) {
     throw_error(ErrorCode::Unavailable,
                 "no reachable worker for model '" + model + "': " + last_failure->message);

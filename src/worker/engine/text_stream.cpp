@@ -24,16 +24,25 @@ TextDelta TextStream::next() {
     return delta;
   }
   StreamUpdate update = stream_->next();
-  std::string text;
-  for (const TokenEvent& token : update.tokens) {
+  // Token by token: a stop string completed by one token ends the answer there, so the tokens
+  // the engine produced after it are neither shown nor counted.
+  bool stopped = false;
+  for (size_t i = 0; i < update.tokens.size() && !stopped; ++i) {
+    const TokenEvent& token = update.tokens[i];
     ++num_output_tokens_;
-    if (!token.is_stop_token) text += detokenizer_.push(token.token);
+    std::string piece = token.is_stop_token ? std::string() : detokenizer_.push(token.token);
+    if (update.finish && i + 1 == update.tokens.size()) piece += detokenizer_.flush();
+    auto matched = matcher_.push(piece);
+    delta.text += matched.text;
+    delta.tokens.push_back(token);
+    stopped = matched.stopped;
   }
-  if (update.finish) text += detokenizer_.flush();
-  delta.tokens = std::move(update.tokens);
-  auto matched = matcher_.push(text);
-  delta.text = std::move(matched.text);
-  if (matched.stopped) {
+  if (!stopped && update.finish && update.tokens.empty()) {
+    auto matched = matcher_.push(detokenizer_.flush());
+    delta.text += matched.text;
+    stopped = matched.stopped;
+  }
+  if (stopped) {
     engine_.abort(stream_->id());
     delta.finish = FinishReason::Stop;
   } else if (update.finish) {

@@ -16,6 +16,7 @@ Generation::Generation(engine::ModelInstance& model, Admission& admission,
     : model_(model), echo_(request.echo), want_logprobs_(request.sampling.logprobs >= 0) {
   prompt_text_ = request.prompt ? *request.prompt : model.conv_template().render(*request.messages);
   prompt_ids_ = model.encode_prompt(prompt_text_);
+  if (!prompt_ids_.empty()) previous_token_ = prompt_ids_.back();
 
   auto& engine = model.engine();
   const int64_t prompt_len = static_cast<int64_t>(prompt_ids_.size());
@@ -79,16 +80,25 @@ protocol::GenerateDelta Generation::next() {
 
 void Generation::cancel() { model_.engine().abort(stream_->request_id()); }
 
-std::vector<protocol::TokenLogprob> Generation::token_logprobs(
-    const std::vector<engine::TokenEvent>& tokens) const {
+std::string Generation::token_text(int32_t token) const {
   const auto& tokenizer = model_.tokenizer();
-  auto piece = [&](int32_t id) { return tokenizer.decode(std::vector<int32_t>{id}, false); };
+  if (previous_token_ < 0) return tokenizer.decode(std::vector<int32_t>{token}, false);
+  const std::string before = tokenizer.decode(std::vector<int32_t>{previous_token_}, false);
+  const std::string both = tokenizer.decode(std::vector<int32_t>{previous_token_, token}, false);
+  return both.compare(0, before.size(), before) == 0 ? both.substr(before.size())
+                                                      : tokenizer.decode(std::vector<int32_t>{token}, false);
+}
+
+std::vector<protocol::TokenLogprob> Generation::token_logprobs(
+    const std::vector<engine::TokenEvent>& tokens) {
   std::vector<protocol::TokenLogprob> out;
   for (const auto& token : tokens) {
-    if (std::isnan(token.logprob)) continue;
-    protocol::TokenLogprob entry{piece(token.token), token.logprob, {}};
-    for (const auto& top : token.top_logprobs) entry.top.emplace_back(piece(top.token), top.logprob);
-    out.push_back(std::move(entry));
+    if (!std::isnan(token.logprob)) {
+      protocol::TokenLogprob entry{token_text(token.token), token.logprob, {}};
+      for (const auto& top : token.top_logprobs) entry.top.emplace_back(token_text(top.token), top.logprob);
+      out.push_back(std::move(entry));
+    }
+    previous_token_ = token.token;
   }
   return out;
 }

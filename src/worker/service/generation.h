@@ -33,7 +33,10 @@ class Generation {
   int32_t prompt_tokens() const { return static_cast<int32_t>(prompt_ids_.size()); }
 
  private:
-  std::vector<protocol::TokenLogprob> token_logprobs(const std::vector<engine::TokenEvent>& tokens) const;
+  std::vector<protocol::TokenLogprob> token_logprobs(const std::vector<engine::TokenEvent>& tokens);
+  /// A token's text as it reads after the previous one (SentencePiece drops a piece's leading
+  /// space when it is decoded alone, so "▁there" alone would lose its space).
+  std::string token_text(int32_t token) const;
 
   engine::ModelInstance& model_;
   Admission::Slot slot_;
@@ -42,6 +45,7 @@ class Generation {
   bool echo_ = false;
   bool want_logprobs_ = false;
   bool finished_ = false;
+  int32_t previous_token_ = -1;  // for token_text; -1 at the very start
   std::unique_ptr<engine::TextStream> stream_;
 };
 

@@ -35,7 +35,8 @@ int serve(service::WorkerOptions& options) {
     service::finish_worker_options(options, server.port());
   }
   server.start();
-  std::cout << "fastchat-worker listening on " << options.worker_address << std::endl;
+  std::cout << "fastchat-worker listening on " << server.url() << std::endl;
+  spdlog::info("advertised to the controller as {}", options.worker_address);
   spdlog::info("serving {} as {}", options.launch.model_path.string(),
                fmt::format("{}", fmt::join(options.model_names, ", ")));
 

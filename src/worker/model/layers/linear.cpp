@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "worker/model/layers/packed_weight.h"
+
 namespace fastchat::model::layers {
 namespace {
 
@@ -14,6 +16,13 @@ bool use_gemv(const torch::Tensor& x, const torch::Tensor& weight) {
 }  // namespace
 
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+  if (weight.dim() == 3) {
+    auto in = x.contiguous();
+    auto y = torch::empty({in.size(0), weight.size(0) * kPanelWidth}, in.options());
+    packed_gemm(in.data_ptr<float>(), in.size(0), in.size(1), weight.data_ptr<float>(), y.size(1),
+                bias.defined() ? bias.data_ptr<float>() : nullptr, y.data_ptr<float>(), false);
+    return y;
+  }
   if (x.scalar_type() != weight.scalar_type()) {
     // bf16 weights with float32 activations (CPU): the matmul runs in the weights' dtype.
     auto y = layers::linear(x.to(weight.scalar_type()), weight).to(x.scalar_type());
@@ -27,6 +36,12 @@ torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const 
 }
 
 void linear_accumulate(torch::Tensor& out, const torch::Tensor& x, const torch::Tensor& weight) {
+  if (weight.dim() == 3 && out.is_contiguous()) {
+    auto in = x.contiguous();
+    packed_gemm(in.data_ptr<float>(), in.size(0), in.size(1), weight.data_ptr<float>(), out.size(1),
+                nullptr, out.data_ptr<float>(), true);
+    return;
+  }
   if (x.scalar_type() != weight.scalar_type()) {
     out.add_(layers::linear(x, weight));
     return;

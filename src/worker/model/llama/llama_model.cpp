@@ -8,6 +8,7 @@
 #include "worker/model/batch_tensors.h"
 #include "worker/model/layers/gated_mlp.h"
 #include "worker/model/layers/linear.h"
+#include "worker/model/layers/packed_weight.h"
 #include "worker/model/layers/paged_attention.h"
 #include "worker/model/layers/rms_norm.h"
 
@@ -33,8 +34,16 @@ LlamaModel::LlamaModel(loader::ModelConfig config, const loader::WeightStore& we
   } else {
     lm_head_ = weights.load("lm_head.weight", {vocab, hidden}, weight_dtype_, device);
   }
+  const bool tied = lm_head_.is_same(embed_tokens_);
+  prepare_matrix(lm_head_);
+  // A tied model keeps one copy: embedding rows are then read from the packed matrix.
+  if (tied && lm_head_.dim() == 3) embed_tokens_ = torch::Tensor();
   layers_.reserve(config_.num_hidden_layers);
   for (int64_t i = 0; i < config_.num_hidden_layers; ++i) load_layer(weights, i);
+}
+
+void LlamaModel::prepare_matrix(torch::Tensor& weight) const {
+  if (fast_kernels_ && layers::can_pack(weight)) weight = layers::pack_weight(weight);
 }
 
 void LlamaModel::load_layer(const loader::WeightStore& weights, int64_t index) {
@@ -63,6 +72,7 @@ void LlamaModel::load_layer(const loader::WeightStore& weights, int64_t index) {
   layer.gate_up = torch::cat({load("mlp.gate_proj.weight", {inter, hidden}),
                               load("mlp.up_proj.weight", {inter, hidden})});
   layer.down = load("mlp.down_proj.weight", {hidden, inter});
+  for (auto* matrix : {&layer.qkv, &layer.o, &layer.gate_up, &layer.down}) prepare_matrix(*matrix);
   layers_.push_back(std::move(layer));
 }
 
@@ -86,7 +96,8 @@ torch::Tensor LlamaModel::forward(const ForwardBatch& batch, kv_cache::KvCacheSt
     logits_rows = tensors.logits_rows;
   }
 
-  auto x = embed_tokens_.index_select(0, token_ids);
+  auto x = embed_tokens_.defined() ? embed_tokens_.index_select(0, token_ids)
+                                   : layers::packed_rows(lm_head_, token_ids);
   const double eps = config_.rms_norm_eps;
   for (size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = layers_[i];

@@ -43,15 +43,17 @@ class LlamaModel : public CausalLm {
   };
 
   void load_layer(const loader::WeightStore& weights, int64_t index);
+  /// With the CPU kernels, a float32 matrix is re-laid for the packed GEMM (packed_weight.h).
+  void prepare_matrix(torch::Tensor& weight) const;
 
   loader::ModelConfig config_;
   torch::ScalarType weight_dtype_;      // projection matrices
   torch::ScalarType activation_dtype_;  // embeddings, norms, biases, activations, KV cache
   torch::Device device_;
   bool fast_kernels_;
-  torch::Tensor embed_tokens_;  // [vocab, hidden]
+  torch::Tensor embed_tokens_;  // [vocab, hidden]; undefined when read from the packed lm_head
   torch::Tensor final_norm_;
-  torch::Tensor lm_head_;       // [vocab, hidden]
+  torch::Tensor lm_head_;       // [vocab, hidden], or packed
   std::vector<Layer> layers_;
   layers::RotaryEmbedding rotary_;
 };
