@@ -7,6 +7,11 @@ target_link_libraries(fastchat_torch INTERFACE ${TORCH_LIBRARIES})
 # TORCH_CXX_FLAGS carries the _GLIBCXX_USE_CXX11_ABI choice, which must match libtorch's.
 separate_arguments(_fastchat_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
 target_compile_options(fastchat_torch INTERFACE ${_fastchat_torch_flags})
+# at::parallel_for is a template expanded in *our* code; with an OpenMP libtorch
+# (AT_PARALLEL_OPENMP, Debian's and the official builds) it only runs in parallel when we
+# compile with OpenMP too. Without this every CPU kernel silently ran on one thread.
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+target_link_libraries(fastchat_torch INTERFACE OpenMP::OpenMP_CXX)
 
 # One precompiled torch header, built once and reused by every torch-using target: torch's
 # headers dominate compile time otherwise.

@@ -20,6 +20,9 @@ typedef float Float16Unaligned __attribute__((vector_size(64), aligned(4)));
 constexpr int64_t kTileRows = 8;
 // x rows kept in L2 per pass over the weights (about 512 KiB of x at most).
 constexpr int64_t kBlockBytes = 512 * 1024;
+// Below this many multiply-adds a product runs on the calling thread: waking the other
+// threads costs more than it saves (stories260K's 64-wide layers).
+constexpr int64_t kParallelMacs = int64_t{1} << 19;
 
 struct Problem {
   const float* x;
@@ -120,10 +123,11 @@ void packed_gemm(const float* x, int64_t rows, int64_t in, const float* packed, 
   const int64_t block_rows = std::max<int64_t>(
       kTileRows, kBlockBytes / (in * static_cast<int64_t>(sizeof(float))) / kTileRows * kTileRows);
   const int64_t pairs = (p.panels + 1) / 2;
+  const bool parallel = rows * in * out >= kParallelMacs;
   for (int64_t row = 0; row < rows; row += block_rows) {
     const int64_t row_end = std::min(rows, row + block_rows);
     // Threads split the panels: each streams its own share of the weights.
-    at::parallel_for(0, pairs, 1, [&](int64_t begin, int64_t end) {
+    at::parallel_for(0, pairs, parallel ? 1 : pairs, [&](int64_t begin, int64_t end) {
       run_block(p, row, row_end, begin * 2, std::min(p.panels, end * 2));
     });
   }
