@@ -1,6 +1,7 @@
 // fastchat-bench: benchmarks. `engine` measures the inference engine offline: prefill and
 // decode tokens/s per batch size, peak memory, and the machine's raw matmul rate in the same
 // run so the model's achieved FLOP rate reads as a fraction of what the machine can do.
+// `serve` drives a running OpenAI-compatible server with concurrent streamed requests.
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@
 
 #include "common/error/error.h"
 #include "worker/bench/engine_benchmark.h"
+#include "worker/bench/serve_benchmark.h"
 #include "worker/bench/synthetic_model.h"
 #include "worker/bench/tokenizer_benchmark.h"
 #include "worker/cli/launch_flags.h"
@@ -176,6 +178,19 @@ int run_tokenizer(const std::string& path, const std::string& text_file, size_t 
   return r.round_trip ? 0 : 1;
 }
 
+int run_serve(fastchat::bench::ServeBenchOptions options, const std::string& endpoint,
+              const std::string& dataset) {
+  options.endpoint = endpoint == "completions" ? fastchat::bench::ServeEndpoint::Completions
+                                               : fastchat::bench::ServeEndpoint::Chat;
+  if (!dataset.empty()) options.prompts = fastchat::bench::load_prompt_dataset(dataset);
+  const auto result = fastchat::bench::run_serve_benchmark(options);
+  std::cout << fastchat::bench::serve_report(options, result);
+  auto summary = fastchat::bench::serve_report_json(options, result);
+  if (!dataset.empty()) summary["dataset"] = dataset;
+  std::cout << summary.dump() << std::endl;
+  return result.completed > 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -205,11 +220,46 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   tokenizer_cmd->add_option("--text-bytes", text_bytes, "Size of the generated text")
       ->check(CLI::Range(size_t{1}, size_t{1} << 30));
+  auto* serve_cmd = app.add_subcommand(
+      "serve", "Load-test a running OpenAI-compatible server with concurrent streamed requests");
+  fastchat::bench::ServeBenchOptions serve;
+  std::string serve_endpoint = "chat";
+  std::string serve_dataset;
+  serve_cmd->add_option("--url", serve.url, "Base URL, e.g. http://127.0.0.1:8000/v1")->required();
+  serve_cmd->add_option("--model", serve.model, "Model name sent in each request")->required();
+  serve_cmd->add_option("--endpoint", serve_endpoint, "chat (/chat/completions) or completions")
+      ->check(CLI::IsMember({"chat", "completions"}))
+      ->capture_default_str();
+  serve_cmd->add_option("--concurrency", serve.concurrency, "Requests in flight (one thread each)")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  serve_cmd->add_option("--num-requests", serve.num_requests, "Requests in all")
+      ->check(CLI::Range(1, 1 << 24))
+      ->capture_default_str();
+  auto* prompt_len_opt =
+      serve_cmd->add_option("--prompt-len", serve.prompt_len, "Words per generated prompt (about as many tokens)")
+          ->check(CLI::Range(1, 1 << 20))
+          ->capture_default_str();
+  serve_cmd->add_option("--dataset", serve_dataset,
+                        "Prompts: JSON lines with a \"prompt\" field, or a JSON array of strings")
+      ->check(CLI::ExistingFile)
+      ->excludes(prompt_len_opt);
+  serve_cmd->add_option("--output-len", serve.output_len, "max_tokens of each request")
+      ->check(CLI::Range(1, 1 << 20))
+      ->capture_default_str();
+  serve_cmd->add_flag("--ignore-eos", serve.ignore_eos,
+                      "Send ignore_eos and min_tokens = output-len (vLLM extension) for equal-length outputs");
+  serve_cmd->add_option("--api-key", serve.api_key, "Sent as Authorization: Bearer <key>");
+  serve_cmd->add_option("--timeout", serve.timeout_s, "Seconds per request")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str();
+  serve_cmd->add_option("--seed", serve.seed, "Picks the generated prompts' words")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   try {
     if (*engine_cmd) return run_engine(launch, synthetic, batches, options, repeat);
     if (*tokenizer_cmd) return run_tokenizer(tokenizer_path, text_file, text_bytes);
+    if (*serve_cmd) return run_serve(serve, serve_endpoint, serve_dataset);
   } catch (const fastchat::ErrorException& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

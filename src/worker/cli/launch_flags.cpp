@@ -27,6 +27,14 @@ void add_launch_flags(CLI::App& app, engine::LaunchOptions& options) {
       ->capture_default_str();
   app.add_option("--threads", options.engine.num_threads, "CPU threads for torch (0 = all cores)")
       ->check(CLI::Range(0, 1024));
+  app.add_option("--max-queue-len", options.engine.max_queue_len,
+                 "Requests waiting to start beyond which new ones are refused (0 = no limit)")
+      ->check(CLI::Range(0, 1 << 24))
+      ->capture_default_str();
+  app.add_option("--max-queue-time", options.engine.max_queue_time_s,
+                 "Seconds a request may wait to start before it fails (0 = no limit)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
 }
 
 }  // namespace fastchat::cli

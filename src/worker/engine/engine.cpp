@@ -104,6 +104,7 @@ std::shared_ptr<RequestStream> Engine::submit(GenerationRequest request) {
                 "max_tokens");
   }
   auto state = std::make_unique<RequestState>();
+  state->submitted = std::chrono::steady_clock::now();
   const uint64_t id = next_id_.fetch_add(1);
   state->sequence.id = id;
   state->sequence.tokens = std::move(request.prompt_ids);
@@ -115,6 +116,19 @@ std::shared_ptr<RequestStream> Engine::submit(GenerationRequest request) {
   {
     std::lock_guard lock(inbox_mutex_);
     if (stopping_) throw_error(ErrorCode::Unavailable, "the engine is shutting down");
+    if (config_.max_queue_len > 0) {
+      int64_t waiting = static_cast<int64_t>(inbox_.size());
+      {
+        std::lock_guard stats_lock(stats_mutex_);
+        waiting += stats_.num_waiting;
+      }
+      if (waiting >= config_.max_queue_len) {
+        throw_error(ErrorCode::Overloaded,
+                    "the worker's queue is full (" + std::to_string(waiting) +
+                        " requests waiting, --max-queue-len " +
+                        std::to_string(config_.max_queue_len) + "); retry later");
+      }
+    }
     inbox_.push_back(std::move(state));
   }
   inbox_ready_.notify_one();
@@ -165,6 +179,7 @@ void Engine::run() {
                               : static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
   while (drain_inbox(/*block=*/!scheduler_.has_work())) {
+    expire_queued();
     if (!scheduler_.has_work()) continue;
     try {
       step();
@@ -247,6 +262,26 @@ void Engine::step() {
     stats_.num_preemptions += static_cast<int64_t>(output.preempted.size());
   }
   publish_queue_stats();
+}
+
+void Engine::expire_queued() {
+  if (config_.max_queue_time_s <= 0.0) return;
+  const auto deadline = std::chrono::steady_clock::now() -
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(config_.max_queue_time_s));
+  std::vector<uint64_t> expired;
+  for (const auto& [id, state] : requests_) {
+    const auto& seq = state->sequence;
+    const bool never_started = seq.status == scheduler::SequenceStatus::Waiting &&
+                               seq.num_computed == 0 && seq.num_preemptions == 0;
+    if (never_started && state->submitted < deadline) expired.push_back(id);
+  }
+  for (uint64_t id : expired) {
+    finish(id, FinishReason::Timeout,
+           "waited more than --max-queue-time " + std::to_string(config_.max_queue_time_s) +
+               " s to start");
+  }
+  if (!expired.empty()) publish_queue_stats();
 }
 
 void Engine::publish_queue_stats() {

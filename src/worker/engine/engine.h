@@ -6,6 +6,7 @@
 // read tokens from the RequestStream submit() returns.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -62,6 +63,7 @@ class Engine {
 
  private:
   struct RequestState {
+    std::chrono::steady_clock::time_point submitted;
     scheduler::Sequence sequence;
     sampling::SamplingParams params;
     std::unique_ptr<sampling::RequestRng> rng;
@@ -72,6 +74,8 @@ class Engine {
   bool drain_inbox(bool block);
   void step();
   void publish_queue_stats();
+  /// Fails requests that waited longer than max_queue_time_s without starting.
+  void expire_queued();
   void finish(uint64_t id, FinishReason reason, const std::string& error = {});
   std::vector<int32_t> suppressed_tokens(const RequestState& state) const;
   std::optional<FinishReason> check_stop(const RequestState& state, int32_t token) const;

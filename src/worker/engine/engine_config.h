@@ -16,6 +16,11 @@ struct EngineConfig {
   double device_memory_fraction = 0.85;
   /// Intra-op threads for torch on CPU; 0 = one per core.
   int32_t num_threads = 0;
+  /// Requests waiting to start beyond which submit() refuses with Overloaded at once (0: no
+  /// limit). Overload is answered before any work is done instead of piling up.
+  int32_t max_queue_len = 1024;
+  /// Seconds a request may wait to start before it fails with Timeout (0: no limit).
+  double max_queue_time_s = 0.0;
   scheduler::SchedulerConfig scheduler;
 };
 

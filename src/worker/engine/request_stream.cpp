@@ -14,6 +14,8 @@ const char* to_string(FinishReason reason) {
       return "abort";
     case FinishReason::Error:
       return "error";
+    case FinishReason::Timeout:
+      return "timeout";
   }
   return "error";
 }

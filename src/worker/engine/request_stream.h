@@ -14,9 +14,9 @@
 
 namespace fastchat::engine {
 
-enum class FinishReason { Stop, Length, Abort, Error };
+enum class FinishReason { Stop, Length, Abort, Error, Timeout };
 
-/// "stop", "length", "abort", "error" — the names FastChat and OpenAI use.
+/// "stop", "length", "abort", "error", "timeout" (the first two are FastChat's and OpenAI's).
 const char* to_string(FinishReason reason);
 
 struct TokenEvent {

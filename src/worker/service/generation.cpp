@@ -72,6 +72,8 @@ protocol::GenerateDelta Generation::next() {
     slot_.release();
     if (*text.finish == engine::FinishReason::Error) {
       delta.error = Error{ErrorCode::Internal, "generation failed: " + text.error, ""};
+    } else if (*text.finish == engine::FinishReason::Timeout) {
+      delta.error = Error{ErrorCode::Overloaded, "the worker is overloaded: the request " + text.error, ""};
     }
     delta.finish_reason = finish_name(*text.finish);
   }
