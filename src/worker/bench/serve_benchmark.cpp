@@ -205,7 +205,7 @@ Outcome run_one(const ServeBenchOptions& options, const http::Url& url, std::str
         fail("bad_response", "a data event that is not a JSON object: " + event.substr(0, 200));
         return false;
       }
-      if (chunk.contains("error")) {
+      if (auto error = chunk.find("error"); error != chunk.end() && !error->is_null()) {
         fail("stream_error", error_message(chunk, event));
         return false;
       }

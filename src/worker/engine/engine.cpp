@@ -117,10 +117,14 @@ std::shared_ptr<RequestStream> Engine::submit(GenerationRequest request) {
     std::lock_guard lock(inbox_mutex_);
     if (stopping_) throw_error(ErrorCode::Unavailable, "the engine is shutting down");
     if (config_.max_queue_len > 0) {
+      // Requests that will have to wait: not yet taken by the engine thread or waiting in the
+      // scheduler, less the running slots still free (a burst the engine can run at once
+      // must not read as a full queue).
       int64_t waiting = static_cast<int64_t>(inbox_.size());
       {
         std::lock_guard stats_lock(stats_mutex_);
-        waiting += stats_.num_waiting;
+        waiting += stats_.num_waiting -
+                   std::max<int64_t>(0, config_.scheduler.max_num_seqs - stats_.num_running);
       }
       if (waiting >= config_.max_queue_len) {
         throw_error(ErrorCode::Overloaded,
