@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error/error.h"
+#include "common/http/bearer_auth.h"
 #include "controller/worker_protocol.h"
 
 namespace fastchat::controller {
@@ -75,7 +76,7 @@ std::shared_ptr<http::Router> ControllerService::make_router() {
 void ControllerService::require_token(const http::Request& request) const {
   if (!options_.auth_token) return;
   const auto presented = request.bearer_token();
-  if (!presented || !constant_time_equal(*options_.auth_token, *presented)) {
+  if (!http::bearer_token_accepted(request, {*options_.auth_token})) {
     // Never log the presented value: it may be a near-miss of the real token.
     spdlog::warn("refused {} from {}: {} bearer token", request.path, request.remote_address,
                  presented ? "wrong" : "missing");

@@ -43,8 +43,4 @@ class HostAllowlist {
   std::vector<std::string> entries_;
 };
 
-/// Compares a presented secret with the expected one in time that depends only on the
-/// presented length, so response timing does not reveal how much of a guess was right.
-bool constant_time_equal(std::string_view expected, std::string_view presented);
-
 }  // namespace fastchat::controller

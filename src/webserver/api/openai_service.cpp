@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/http/bearer_auth.h"
 #include "webserver/api/response_writer.h"
 #include "webserver/openai/chat_request.h"
 #include "webserver/openai/completion_request.h"
@@ -15,16 +16,6 @@ using http::Execution;
 using nlohmann::json;
 
 namespace {
-
-// Equal-length comparison whose time does not depend on where the strings differ, so a key
-// cannot be guessed byte by byte from response times.
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
-  }
-  return diff == 0;
-}
 
 http::Response render_openai_error(const Error& error) {
   auto response = http::Response::json(http_status(error.code), openai::error_body(error));
@@ -61,14 +52,13 @@ std::shared_ptr<http::Router> OpenAiService::router() {
 
 void OpenAiService::authenticate(const http::Request& request) const {
   if (options_.api_keys.empty()) return;
-  auto token = request.bearer_token();
-  if (!token) {
+  if (!request.bearer_token()) {
     throw_error(ErrorCode::Unauthorized,
                 "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.", "");
   }
-  bool match = false;
-  for (const auto& key : options_.api_keys) match |= constant_time_equal(*token, key);
-  if (!match) throw_error(ErrorCode::Unauthorized, "Incorrect API key provided.", "");
+  if (!http::bearer_token_accepted(request, options_.api_keys)) {
+    throw_error(ErrorCode::Unauthorized, "Incorrect API key provided.", "");
+  }
 }
 
 void OpenAiService::list_models(const http::Request& request, http::Responder& out) {

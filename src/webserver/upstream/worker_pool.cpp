@@ -49,20 +49,20 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
     bool received = false;
     bool ended = false;
     bool cancelled = false;
-    std::optional<Error> rejection;
+    int rejected_status = 0;  // a non-200 answer: its body is the worker's error envelope
+    std::string rejected_body;
     protocol::FrameSplitter lines('\n');
     try {
       http::stream_request(
           *worker, "POST", "/native/generate", body, client,
           [&](int status, const http::Headers&) {
-            if (status == 200) return true;
-            rejection = Error{};  // filled from the body below
+            if (status != 200) rejected_status = status;
             return true;
           },
           [&](std::string_view data) {
-            if (rejection) {
-              rejection->message.append(data);  // the error body, parsed after the call
-              return rejection->message.size() < 65536;
+            if (rejected_status != 0) {
+              rejected_body.append(data);
+              return rejected_body.size() < 65536;
             }
             for (auto& line : lines.push(data)) {
               received = true;
@@ -88,7 +88,7 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
       last_failure = e.error();
       continue;
     }
-    if (rejection) throw ErrorException(worker_rejection(0, rejection->message, name));
+    if (rejected_status != 0) throw ErrorException(worker_rejection(rejected_status, rejected_body, name));
     if (cancelled) return;
     if (!ended && !received) {
       failed.push_back(name);  // answered nothing at all: as good as unreachable
