@@ -88,7 +88,16 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
       last_failure = e.error();
       continue;
     }
-    if (rejected_status != 0) throw ErrorException(worker_rejection(rejected_status, rejected_body, name));
+    if (rejected_status != 0) {
+      auto rejection = worker_rejection(rejected_status, rejected_body, name);
+      // A full or draining worker did no work: another worker of the model may have room.
+      if (rejection.code != ErrorCode::Overloaded && rejection.code != ErrorCode::Unavailable) {
+        throw ErrorException(std::move(rejection));
+      }
+      failed.push_back(name);
+      last_failure = std::move(rejection);
+      continue;
+    }
     if (cancelled) return;
     if (!ended && !received) {
       failed.push_back(name);  // answered nothing at all: as good as unreachable
@@ -105,6 +114,7 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
     throw_error(ErrorCode::UpstreamTimeout,
                 "no worker for model '" + model + "' answered in time: " + last_failure->message);
   }
+  if (last_failure && last_failure->code == ErrorCode::Overloaded) throw ErrorException(*last_failure);
   if (last_failure) {
     throw_error(ErrorCode::Unavailable,
                 "no reachable worker for model '" + model + "': " + last_failure->message);

@@ -133,6 +133,30 @@ TEST_F(WorkerPoolTest, AWorkersRejectionIsRelayedWithItsCode) {
   }
 }
 
+TEST_F(WorkerPoolTest, AFullWorkerIsSkippedAndAllFullIs429) {
+  FakeServer full;
+  full.router->add("POST", "/native/generate", [](const http::Request&, http::Responder&) {
+    throw_error(ErrorCode::Overloaded, "the worker is at its concurrency limit");
+  }, http::Execution::Blocking);
+  full.start();
+  workers_ = {full.address()};
+  try {
+    run("m");
+    FAIL();
+  } catch (const ErrorException& e) {
+    EXPECT_EQ(e.error().code, ErrorCode::Overloaded);
+  }
+  FakeServer free;
+  free.router->add("POST", "/native/generate", [](const http::Request&, http::Responder& out) {
+    out.stream(200, "application/x-ndjson")->write(delta_line("ok", "stop"));
+  }, http::Execution::Blocking);
+  free.start();
+  workers_ = {full.address(), free.address()};
+  auto deltas = run("m");
+  ASSERT_EQ(deltas.size(), 1u);
+  EXPECT_EQ(deltas[0].text, "ok");
+}
+
 TEST_F(WorkerPoolTest, AStreamCutMidwayIsAnUpstreamFailure) {
   FakeServer worker;
   worker.router->add("POST", "/native/generate", [](const http::Request&, http::Responder& out) {
