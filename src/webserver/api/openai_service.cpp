@@ -40,13 +40,16 @@ OpenAiService::OpenAiService(upstream::ControllerClient& controller, upstream::W
 
 std::shared_ptr<http::Router> OpenAiService::router() {
   auto router = std::make_shared<http::Router>(render_openai_error);
-  auto bind = [this](void (OpenAiService::*method)(const http::Request&, http::Responder&)) {
-    return [this, method](const http::Request& r, http::Responder& out) { (this->*method)(r, out); };
-  };
-  router->add("GET", "/v1/models", bind(&OpenAiService::list_models), Execution::Blocking);
-  router->add("POST", "/v1/chat/completions", bind(&OpenAiService::chat_completions), Execution::Blocking);
-  router->add("POST", "/v1/completions", bind(&OpenAiService::completions), Execution::Blocking);
-  router->add("GET", "/health", bind(&OpenAiService::health));
+  router->add("GET", "/v1/models",
+              [this](const auto& req, auto& res) { list_models(req, res); },
+              Execution::Blocking);
+  router->add("POST", "/v1/chat/completions",
+              [this](const auto& req, auto& res) { chat_completions(req, res); },
+              Execution::Blocking);
+  router->add("POST", "/v1/completions",
+              [this](const auto& req, auto& res) { completions(req, res); },
+              Execution::Blocking);
+  router->add("GET", "/health", [this](const auto& req, auto& res) { health(req, res); });
   return router;
 }
 

@@ -5,12 +5,6 @@
 
 namespace fastchat::service {
 
-namespace {
-
-std::string finish_name(engine::FinishReason reason) { return engine::to_string(reason); }
-
-}  // namespace
-
 Generation::Generation(engine::ModelInstance& model, Admission& admission,
                        const protocol::GenerateRequest& request)
     : model_(model), echo_(request.echo), want_logprobs_(request.sampling.logprobs >= 0) {
@@ -75,20 +69,20 @@ protocol::GenerateDelta Generation::next() {
     } else if (*text.finish == engine::FinishReason::Timeout) {
       delta.error = Error{ErrorCode::Overloaded, "the worker is overloaded: the request " + text.error, ""};
     }
-    delta.finish_reason = finish_name(*text.finish);
+    delta.finish_reason = engine::to_string(*text.finish);
   }
   return delta;
 }
 
 void Generation::cancel() { model_.engine().abort(stream_->request_id()); }
 
-std::string Generation::token_text(int32_t token) const {
+std::string Generation::token_text(int32_t token, const std::string& previous_text) const {
   const auto& tokenizer = model_.tokenizer();
   if (previous_token_ < 0) return tokenizer.decode(std::vector<int32_t>{token}, false);
-  const std::string before = tokenizer.decode(std::vector<int32_t>{previous_token_}, false);
   const std::string both = tokenizer.decode(std::vector<int32_t>{previous_token_, token}, false);
-  return both.compare(0, before.size(), before) == 0 ? both.substr(before.size())
-                                                      : tokenizer.decode(std::vector<int32_t>{token}, false);
+  return both.compare(0, previous_text.size(), previous_text) == 0
+             ? both.substr(previous_text.size())
+             : tokenizer.decode(std::vector<int32_t>{token}, false);
 }
 
 std::vector<protocol::TokenLogprob> Generation::token_logprobs(
@@ -96,8 +90,14 @@ std::vector<protocol::TokenLogprob> Generation::token_logprobs(
   std::vector<protocol::TokenLogprob> out;
   for (const auto& token : tokens) {
     if (!std::isnan(token.logprob)) {
-      protocol::TokenLogprob entry{token_text(token.token), token.logprob, {}};
-      for (const auto& top : token.top_logprobs) entry.top.emplace_back(token_text(top.token), top.logprob);
+      // The previous token's own text, decoded once for the chosen token and its alternatives.
+      const std::string previous_text =
+          previous_token_ < 0 ? std::string()
+                              : model_.tokenizer().decode(std::vector<int32_t>{previous_token_}, false);
+      protocol::TokenLogprob entry{token_text(token.token, previous_text), token.logprob, {}};
+      for (const auto& top : token.top_logprobs) {
+        entry.top.emplace_back(token_text(top.token, previous_text), top.logprob);
+      }
       out.push_back(std::move(entry));
     }
     previous_token_ = token.token;

@@ -34,9 +34,9 @@ class Generation {
 
  private:
   std::vector<protocol::TokenLogprob> token_logprobs(const std::vector<engine::TokenEvent>& tokens);
-  /// A token's text as it reads after the previous one (SentencePiece drops a piece's leading
-  /// space when it is decoded alone, so "▁there" alone would lose its space).
-  std::string token_text(int32_t token) const;
+  /// A token's text as it reads after the previous one, whose text alone is `previous_text`
+  /// (SentencePiece drops a piece's leading space when it is decoded alone).
+  std::string token_text(int32_t token, const std::string& previous_text) const;
 
   engine::ModelInstance& model_;
   Admission::Slot slot_;

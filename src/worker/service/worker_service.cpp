@@ -29,17 +29,25 @@ WorkerService::WorkerService(engine::ModelInstance& model, WorkerIdentity identi
 
 std::shared_ptr<http::Router> WorkerService::router() {
   auto router = std::make_shared<http::Router>();
-  auto bind = [this](void (WorkerService::*method)(const http::Request&, http::Responder&)) {
-    return [this, method](const http::Request& r, http::Responder& out) { (this->*method)(r, out); };
-  };
-  router->add("POST", "/worker_generate_stream", bind(&WorkerService::generate_stream), Execution::Blocking);
-  router->add("POST", "/worker_generate", bind(&WorkerService::generate), Execution::Blocking);
-  router->add("POST", "/native/generate", bind(&WorkerService::native_generate), Execution::Blocking);
-  router->add("POST", "/worker_get_status", bind(&WorkerService::get_status));
-  router->add("POST", "/count_token", bind(&WorkerService::count_token), Execution::Blocking);
-  router->add("POST", "/worker_get_conv_template", bind(&WorkerService::conv_template));
-  router->add("POST", "/model_details", bind(&WorkerService::model_details));
-  router->add("GET", "/health", bind(&WorkerService::health));
+  router->add("POST", "/worker_generate_stream",
+              [this](const auto& req, auto& res) { generate_stream(req, res); },
+              Execution::Blocking);
+  router->add("POST", "/worker_generate",
+              [this](const auto& req, auto& res) { generate(req, res); },
+              Execution::Blocking);
+  router->add("POST", "/native/generate",
+              [this](const auto& req, auto& res) { native_generate(req, res); },
+              Execution::Blocking);
+  router->add("POST", "/worker_get_status",
+              [this](const auto& req, auto& res) { get_status(req, res); });
+  router->add("POST", "/count_token",
+              [this](const auto& req, auto& res) { count_token(req, res); },
+              Execution::Blocking);
+  router->add("POST", "/worker_get_conv_template",
+              [this](const auto& req, auto& res) { conv_template(req, res); });
+  router->add("POST", "/model_details",
+              [this](const auto& req, auto& res) { model_details(req, res); });
+  router->add("GET", "/health", [this](const auto& req, auto& res) { health(req, res); });
   return router;
 }
 
