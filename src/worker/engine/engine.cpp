@@ -48,6 +48,15 @@ int32_t plan_num_blocks(const model::CausalLm& model, const EngineConfig& config
   return static_cast<int32_t>(std::min<int64_t>(blocks, INT32_MAX));
 }
 
+// Prefix-cache keys start from the model, so blocks of two engines can never be confused.
+uint64_t model_seed(const model::CausalLm& model) {
+  const auto& mc = model.config();
+  const std::string identity = mc.architecture + '/' + std::to_string(mc.hidden_size) + '/' +
+                               std::to_string(mc.num_hidden_layers) + '/' +
+                               std::to_string(mc.vocab_size) + '/' + c10::toString(model.dtype());
+  return kv_cache::hash_bytes(identity);
+}
+
 }  // namespace
 
 Engine::Engine(std::unique_ptr<model::CausalLm> model, EngineConfig config)
@@ -55,13 +64,14 @@ Engine::Engine(std::unique_ptr<model::CausalLm> model, EngineConfig config)
       model_config_(model->config()),
       context_length_(static_cast<int32_t>(model->config().max_position_embeddings)),
       num_blocks_(plan_num_blocks(*model, config)),
-      kv_cache_(num_blocks_, config.block_size),
+      kv_cache_(num_blocks_, config.block_size, config.enable_prefix_caching, model_seed(*model)),
       scheduler_(config.scheduler, kv_cache_),
       runner_(std::make_unique<ModelRunner>(std::move(model), num_blocks_, config.block_size)) {
   stats_.num_kv_blocks = num_blocks_;
   stats_.num_free_kv_blocks = num_blocks_;
-  spdlog::info("engine: {} KV blocks of {} tokens ({} MiB), context {} tokens", num_blocks_,
-               config_.block_size, runner_->storage().bytes() >> 20, context_length_);
+  spdlog::info("engine: {} KV blocks of {} tokens ({} MiB), context {} tokens, prefix cache {}",
+               num_blocks_, config_.block_size, runner_->storage().bytes() >> 20, context_length_,
+               config_.enable_prefix_caching ? "on" : "off");
   thread_ = std::thread([this] { run(); });
 }
 
@@ -127,6 +137,10 @@ std::shared_ptr<RequestStream> Engine::submit(GenerationRequest request) {
                    std::max<int64_t>(0, config_.scheduler.max_num_seqs - stats_.num_running);
       }
       if (waiting >= config_.max_queue_len) {
+        {
+          std::lock_guard stats_lock(stats_mutex_);
+          ++stats_.num_rejected;
+        }
         throw_error(ErrorCode::Overloaded,
                     "the worker's queue is full (" + std::to_string(waiting) +
                         " requests waiting, --max-queue-len " +
@@ -152,6 +166,16 @@ EngineStats Engine::stats() const {
   return stats_;
 }
 
+void Engine::set_observer(EngineObserver* observer) { observer_.store(observer); }
+
+bool Engine::responsive(std::chrono::steady_clock::duration window) const {
+  if (!thread_running_.load()) return false;
+  const int64_t started = step_started_.load();
+  if (started == 0) return true;
+  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  return now - started < window.count();
+}
+
 bool Engine::drain_inbox(bool block) {
   std::vector<std::unique_ptr<RequestState>> arrived;
   std::vector<uint64_t> aborted;
@@ -169,8 +193,15 @@ bool Engine::drain_inbox(bool block) {
     scheduler_.add(&state->sequence);
     requests_.emplace(id, std::move(state));
   }
+  int64_t num_aborted = 0;
   for (uint64_t id : aborted) {
-    if (requests_.count(id)) finish(id, FinishReason::Abort);
+    if (!requests_.count(id)) continue;
+    finish(id, FinishReason::Abort);
+    ++num_aborted;
+  }
+  if (num_aborted > 0) {
+    std::lock_guard lock(stats_mutex_);
+    stats_.num_aborted += num_aborted;
   }
   if (!arrived.empty() || !aborted.empty()) publish_queue_stats();
   return true;
@@ -182,11 +213,14 @@ void Engine::run() {
                               ? config_.num_threads
                               : static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
+  thread_running_.store(true);
   while (drain_inbox(/*block=*/!scheduler_.has_work())) {
     expire_queued();
     if (!scheduler_.has_work()) continue;
+    step_started_.store(std::chrono::steady_clock::now().time_since_epoch().count());
     try {
       step();
+      step_started_.store(0);
     } catch (const std::exception& e) {
       // A failed step leaves the cache contents of its sequences undefined: fail them all
       // rather than continue with corrupt state.
@@ -194,8 +228,10 @@ void Engine::run() {
       std::vector<uint64_t> ids;
       for (const auto& [id, state] : requests_) ids.push_back(id);
       for (uint64_t id : ids) finish(id, FinishReason::Error, e.what());
+      step_started_.store(0);
     }
   }
+  thread_running_.store(false);
   for (auto& [id, state] : requests_) state->stream->finish(FinishReason::Abort, "engine stopped");
   std::lock_guard lock(inbox_mutex_);
   for (auto& state : inbox_) state->stream->finish(FinishReason::Abort, "engine stopped");
@@ -242,7 +278,13 @@ void Engine::step() {
     inputs.push_back({&state->params, state->rng.get(), suppressed_tokens(*state)});
     sampled_states.push_back(state);
   }
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& chunk : output.chunks) {
+    RequestState& state = *requests_.at(chunk.sequence->id);
+    if (!state.started) state.started = now;
+  }
   auto sampled = runner_->execute(output, kv_cache_, inputs);
+  const auto sampled_at = std::chrono::steady_clock::now();
   scheduler_.on_step_done(output);
 
   std::vector<std::pair<uint64_t, FinishReason>> finished;
@@ -250,6 +292,7 @@ void Engine::step() {
     RequestState& state = *sampled_states[i];
     const int32_t token = sampled[i].token;
     state.sequence.tokens.push_back(token);
+    if (!state.first_token) state.first_token = sampled_at;
     auto stop = check_stop(state, token);
     TokenEvent event{token, sampled[i].logprob, std::move(sampled[i].top_logprobs),
                      stop == FinishReason::Stop};
@@ -285,7 +328,13 @@ void Engine::expire_queued() {
            "waited more than --max-queue-time " + std::to_string(config_.max_queue_time_s) +
                " s to start");
   }
-  if (!expired.empty()) publish_queue_stats();
+  if (!expired.empty()) {
+    {
+      std::lock_guard lock(stats_mutex_);
+      stats_.num_timed_out += static_cast<int64_t>(expired.size());
+    }
+    publish_queue_stats();
+  }
 }
 
 void Engine::publish_queue_stats() {
@@ -293,13 +342,32 @@ void Engine::publish_queue_stats() {
   stats_.num_running = static_cast<int32_t>(scheduler_.num_running());
   stats_.num_waiting = static_cast<int32_t>(scheduler_.num_waiting());
   stats_.num_free_kv_blocks = kv_cache_.num_free_blocks();
+  const auto prefix = kv_cache_.prefix_cache_stats();
+  stats_.num_prefix_cache_queries = prefix.queried_tokens;
+  stats_.num_prefix_cache_hits = prefix.hit_tokens;
 }
 
 void Engine::finish(uint64_t id, FinishReason reason, const std::string& error) {
   auto it = requests_.find(id);
   if (it == requests_.end()) return;
   scheduler_.remove(id);
-  it->second->stream->finish(reason, error);  // no-op when the last token already finished it
+  RequestState& state = *it->second;
+  state.stream->finish(reason, error);  // no-op when the last token already finished it
+  if (EngineObserver* observer = observer_.load()) {
+    const auto now = std::chrono::steady_clock::now();
+    auto seconds_since_submit = [&](std::chrono::steady_clock::time_point t) {
+      return std::chrono::duration<double>(t - state.submitted).count();
+    };
+    RequestRecord record;
+    record.reason = reason;
+    record.prompt_tokens = state.sequence.num_prompt_tokens;
+    record.output_tokens = state.sequence.num_output_tokens();
+    record.cached_prompt_tokens = state.sequence.num_cached_prompt_tokens;
+    if (state.started) record.queue_seconds = seconds_since_submit(*state.started);
+    if (state.first_token) record.first_token_seconds = seconds_since_submit(*state.first_token);
+    record.total_seconds = seconds_since_submit(now);
+    observer->on_request_finished(record);
+  }
   requests_.erase(it);
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "worker/engine/engine_config.h"
+#include "worker/engine/engine_observer.h"
 #include "worker/engine/model_runner.h"
 #include "worker/engine/request_stream.h"
 #include "worker/kv_cache/kv_cache_manager.h"
@@ -32,11 +33,19 @@ struct EngineStats {
   int32_t num_running = 0;
   int32_t num_waiting = 0;
   int32_t num_kv_blocks = 0;
-  int32_t num_free_kv_blocks = 0;
+  int32_t num_free_kv_blocks = 0;  // cached blocks nobody holds count as free
   int64_t num_steps = 0;
   int64_t num_prompt_tokens = 0;     // tokens run through prefill (recomputation included)
   int64_t num_generated_tokens = 0;
   int64_t num_preemptions = 0;
+  /// Prompt tokens looked up in the prefix cache at admission, and how many were found.
+  int64_t num_prefix_cache_queries = 0;
+  int64_t num_prefix_cache_hits = 0;
+  /// Requests refused at submit because the queue was full (--max-queue-len).
+  int64_t num_rejected = 0;
+  /// Requests cancelled by their client, and requests that waited past --max-queue-time.
+  int64_t num_aborted = 0;
+  int64_t num_timed_out = 0;
 };
 
 class Engine {
@@ -55,6 +64,12 @@ class Engine {
   void abort(uint64_t request_id);
 
   EngineStats stats() const;
+  /// Reports each request as it ends (engine thread). Set before the first submit; the
+  /// observer must outlive the engine.
+  void set_observer(EngineObserver* observer);
+  /// True while the engine thread runs and is idle or finished a step within `window`: a
+  /// wedged step (or a dead thread) reads as not answering.
+  bool responsive(std::chrono::steady_clock::duration window) const;
   const loader::ModelConfig& model_config() const { return model_config_; }
   /// Tokens a sequence may hold, prompt included.
   int32_t context_length() const { return context_length_; }
@@ -64,6 +79,8 @@ class Engine {
  private:
   struct RequestState {
     std::chrono::steady_clock::time_point submitted;
+    std::optional<std::chrono::steady_clock::time_point> started;      // first scheduled
+    std::optional<std::chrono::steady_clock::time_point> first_token;  // first sampled token
     scheduler::Sequence sequence;
     sampling::SamplingParams params;
     std::unique_ptr<sampling::RequestRng> rng;
@@ -98,6 +115,10 @@ class Engine {
 
   mutable std::mutex stats_mutex_;
   EngineStats stats_;
+  std::atomic<EngineObserver*> observer_{nullptr};
+  std::atomic<bool> thread_running_{false};
+  /// steady_clock ticks when the step in progress started; 0 between steps.
+  std::atomic<int64_t> step_started_{0};
   std::thread thread_;
 };
 

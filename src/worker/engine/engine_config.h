@@ -21,6 +21,9 @@ struct EngineConfig {
   int32_t max_queue_len = 1024;
   /// Seconds a request may wait to start before it fails with Timeout (0: no limit).
   double max_queue_time_s = 0.0;
+  /// Keep full KV blocks after their sequence ends and reuse them for later requests with
+  /// the same prefix (--no-prefix-cache turns it off).
+  bool enable_prefix_caching = true;
   scheduler::SchedulerConfig scheduler;
 };
 

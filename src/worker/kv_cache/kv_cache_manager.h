@@ -1,8 +1,13 @@
 #pragma once
 // Block tables of the running sequences: which pool blocks hold each sequence's keys and
-// values. Hands out block ids only (vLLM's KVCacheManager); torch-free. Engine thread only.
+// values (vLLM's KVCacheManager); torch-free, engine thread only. With prefix caching on, a
+// new sequence starts from the cached blocks of its longest known prefix, shared with
+// whoever else holds them, and every block its computed tokens fill is offered to the cache.
+// Shared blocks are always full, and a sequence writes only past its computed tokens, so a
+// shared block is never written again.
 
 #include <cstdint>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -12,24 +17,48 @@ namespace fastchat::kv_cache {
 
 using SequenceId = uint64_t;
 
+/// The cached blocks a sequence may start from.
+struct PrefixMatch {
+  std::vector<BlockId> blocks;
+  uint64_t last_hash = 0;      // hash of the last matched block (the seed when none)
+  int32_t num_tokens = 0;      // tokens the blocks cover
+  int32_t num_queried = 0;     // tokens looked up
+};
+
+struct PrefixCacheStats {
+  int64_t queried_tokens = 0;
+  int64_t hit_tokens = 0;
+};
+
 class KvCacheManager {
  public:
-  KvCacheManager(int32_t num_blocks, int32_t block_size);
+  /// `model_seed` separates the cache keys of different models (see hash_bytes).
+  KvCacheManager(int32_t num_blocks, int32_t block_size, bool enable_prefix_caching = false,
+                 uint64_t model_seed = 0);
 
   int32_t block_size() const { return block_size_; }
   int32_t num_blocks() const { return pool_.num_blocks(); }
+  /// Blocks a new allocation may take, including released blocks still cached.
   int32_t num_free_blocks() const { return pool_.num_free(); }
-  /// Fraction of blocks in use, for metrics.
+  int32_t num_cached_free_blocks() const { return pool_.num_cached_free(); }
+  bool prefix_caching() const { return prefix_caching_; }
+  /// Fraction of blocks held by sequences, for metrics.
   double usage() const;
+  PrefixCacheStats prefix_cache_stats() const { return stats_; }
 
   /// Blocks needed to hold `num_tokens` tokens.
   int32_t blocks_for_tokens(int64_t num_tokens) const;
-  /// Whether `sequence` (new or known) could grow to `num_tokens` tokens right now.
-  bool can_allocate(SequenceId sequence, int64_t num_tokens) const;
-  /// Grows the sequence's table to cover `num_tokens` tokens; false (and no change) when the
-  /// pool cannot supply the extra blocks.
-  bool allocate(SequenceId sequence, int64_t num_tokens);
-  /// Returns every block of the sequence to the pool; unknown ids are ignored (already freed).
+  /// The cached blocks of the longest prefix of `tokens` that leaves at least the last token
+  /// to compute (its logits are needed); empty when prefix caching is off.
+  PrefixMatch match_prefix(std::span<const int32_t> tokens) const;
+  /// Grows the sequence's table to cover `num_tokens` tokens; a sequence without a table
+  /// starts from `prefix`. False, with nothing changed, when the pool cannot supply the
+  /// extra blocks.
+  bool allocate(SequenceId sequence, int64_t num_tokens, const PrefixMatch& prefix = {});
+  /// Offers to the cache every block of `sequence` its first `num_computed` tokens fill.
+  void cache_full_blocks(SequenceId sequence, std::span<const int32_t> tokens,
+                         int32_t num_computed);
+  /// Lets go of every block of the sequence; unknown ids are ignored (already freed).
   void free(SequenceId sequence);
 
   /// NOTE: append-only while the sequence runs, so callers may cache prefixes of it.
@@ -38,9 +67,18 @@ class KvCacheManager {
   size_t num_sequences() const { return tables_.size(); }
 
  private:
+  struct Table {
+    std::vector<BlockId> blocks;
+    int32_t num_cached = 0;    // leading blocks already offered to the cache
+    uint64_t last_hash = 0;    // hash of block num_cached - 1 (the seed when none)
+  };
+
   int32_t block_size_;
+  bool prefix_caching_;
+  uint64_t model_seed_;
   BlockPool pool_;
-  std::unordered_map<SequenceId, std::vector<BlockId>> tables_;
+  std::unordered_map<SequenceId, Table> tables_;
+  PrefixCacheStats stats_;
 };
 
 }  // namespace fastchat::kv_cache

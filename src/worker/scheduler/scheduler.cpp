@@ -60,8 +60,16 @@ SchedulerOutput Scheduler::schedule() {
   while (output.preempted.empty() && !waiting_.empty() && budget > 0 &&
          running_.size() < static_cast<size_t>(config_.max_num_seqs)) {
     Sequence* sequence = waiting_.front();
-    const int32_t n = std::min(sequence->num_uncomputed(), budget);
-    if (!kv_cache_.allocate(sequence->id, sequence->num_computed + n)) break;
+    // Waiting sequences have nothing computed (new or preempted); a cached prefix, possibly
+    // their own from before a preemption, is skipped instead of recomputed.
+    const kv_cache::PrefixMatch prefix = kv_cache_.match_prefix(sequence->tokens);
+    const int32_t start = std::max(sequence->num_computed, prefix.num_tokens);
+    const int32_t n = std::min(sequence->num_tokens() - start, budget);
+    if (!kv_cache_.allocate(sequence->id, start + n, prefix)) break;
+    if (sequence->num_preemptions == 0) {
+      sequence->num_cached_prompt_tokens = std::min(start, sequence->num_prompt_tokens);
+    }
+    sequence->num_computed = start;
     waiting_.pop_front();
     sequence->status = SequenceStatus::Running;
     running_.push_back(sequence);
@@ -75,7 +83,9 @@ SchedulerOutput Scheduler::schedule() {
 
 void Scheduler::on_step_done(const SchedulerOutput& output) {
   for (const ScheduledChunk& chunk : output.chunks) {
-    chunk.sequence->num_computed = chunk.start + chunk.num_tokens;
+    Sequence* sequence = chunk.sequence;
+    sequence->num_computed = chunk.start + chunk.num_tokens;
+    kv_cache_.cache_full_blocks(sequence->id, sequence->tokens, sequence->num_computed);
   }
 }
 

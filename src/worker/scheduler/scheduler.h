@@ -4,6 +4,7 @@
 // sequences in arrival order while the token budget, the sequence limit and free blocks allow.
 // When a running sequence cannot get a block, the newest running sequence is preempted: its
 // blocks are freed and it is recomputed later, so nobody fails for lack of memory.
+// A sequence whose prefix is in the KV manager's prefix cache starts past it.
 // Torch-free; engine thread only. Replaceable: the engine uses only this interface.
 
 #include <deque>
@@ -23,7 +24,8 @@ class Scheduler {
   void add(Sequence* sequence);
   /// Picks this step's work and reserves its KV slots.
   SchedulerOutput schedule();
-  /// Marks the chunks of `output` as computed. The engine appends sampled tokens itself.
+  /// Marks the chunks of `output` as computed and offers the blocks they filled to the
+  /// prefix cache. The engine appends sampled tokens itself.
   void on_step_done(const SchedulerOutput& output);
   /// Removes a sequence (finished or aborted) and frees its blocks at once.
   void remove(uint64_t sequence_id);

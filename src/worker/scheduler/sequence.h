@@ -17,6 +17,8 @@ struct Sequence {
   /// Leading tokens whose K/V are cached; the rest still need a forward pass.
   int32_t num_computed = 0;
   SequenceStatus status = SequenceStatus::Waiting;
+  /// Prompt tokens found in the prefix cache when the sequence was first admitted.
+  int32_t num_cached_prompt_tokens = 0;
   /// Times this sequence lost its blocks and was recomputed (for metrics and tests).
   int32_t num_preemptions = 0;
 
