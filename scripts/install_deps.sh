@@ -12,6 +12,9 @@ packages=(
   # Tests of the deployment files and clients (tests/clients): curl for HTTP checks, shellcheck
   # for the shell scripts, docker-compose (v1) to validate docker/docker-compose.yml offline.
   curl shellcheck docker-compose
+  # promtool, to check the /metrics pages in the tests. Debian ships it only inside the
+  # Prometheus server package; the server itself is not wanted (see the end of this script).
+  prometheus
 )
 
 missing=()
@@ -35,3 +38,10 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 $SUDO apt-get update -q
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# On a host booted with systemd, installing the package also starts a Prometheus server on port
+# 9090 (containers with a policy-rc.d denying starts are spared). Only promtool is wanted, so a
+# server that this run just installed is stopped and disabled.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ] &&
+  command -v systemctl >/dev/null 2>&1; then
+  $SUDO systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+fi

@@ -266,9 +266,12 @@ class Stack:
         self.procs.append(proc)
         return proc
 
-    def start_worker(self, model_names=MODEL, extra_args=(), register=True):
-        """Starts a worker; with register, returns once it told the controller about itself."""
-        argv = [WORKER_BIN, "--model-path", MODEL_DIR, "--host", "127.0.0.1", "--port", "0",
+    def start_worker(self, model_names=MODEL, extra_args=(), register=True, model_dir=MODEL_DIR,
+                     wait_registered=True):
+        """Starts a worker; with register (and wait_registered), returns once it told the
+        controller about itself, which it does once its model is loaded. The worker listens
+        before it loads, so with wait_registered=False this returns while it may still load."""
+        argv = [WORKER_BIN, "--model-path", model_dir, "--host", "127.0.0.1", "--port", "0",
                 "--controller-address", self.controller.url,
                 "--heart-beat-interval", self.interval, "--model-names", model_names,
                 "--threads", "1", *extra_args]
@@ -276,7 +279,7 @@ class Stack:
             argv.append("--no-register")
         worker = self._spawn(f"worker-{model_names.replace(',', '+')}", argv)
         worker.wait_listening()
-        if register:
+        if register and wait_registered:
             worker.wait_for_log(r"registered " + re.escape(worker.url) + r" with controller")
         self.workers.append(worker)
         return worker
@@ -342,6 +345,37 @@ def wait_model_listed(server_url, model, timeout=STARTUP_TIMEOUT, api_key=None, 
 
 def controller_models(controller_url):
     return request(controller_url, "POST", "/list_models", {}, timeout=5).json()["models"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Prometheus /metrics
+
+PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def scrape(base_url):
+    """GET /metrics: (Response, {series: value}) where series is the sample's name and label
+    set exactly as written, e.g. 'fastchat_worker_generation_tokens_total{model="stories260K"}'."""
+    r = request(base_url, "GET", "/metrics", timeout=10)
+    samples = {}
+    if r.status == 200:
+        for line in r.body.decode("utf-8").splitlines():
+            if line and not line.startswith("#"):
+                series, _, value = line.rpartition(" ")
+                samples[series] = float(value)
+    return r, samples
+
+
+def promtool_check(text):
+    """`promtool check metrics` on text: (exit code, output). promtool comes from Debian's
+    prometheus package (scripts/install_deps.sh); a missing promtool is an error, not a skip."""
+    promtool = os.environ.get("PROMTOOL") or shutil.which("promtool")
+    if not promtool:
+        raise AssertionError("promtool not found: install Debian's prometheus package "
+                             "(scripts/install_deps.sh)")
+    done = subprocess.run([promtool, "check", "metrics"], input=text.encode("utf-8"),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    return done.returncode, done.stdout.decode("utf-8", errors="replace")
 
 
 # ---------------------------------------------------------------------------------------------

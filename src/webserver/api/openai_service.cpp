@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/http/bearer_auth.h"
+#include "common/metrics/exposition.h"
 #include "webserver/api/response_writer.h"
 #include "webserver/openai/chat_request.h"
 #include "webserver/openai/completion_request.h"
@@ -41,15 +42,21 @@ OpenAiService::OpenAiService(upstream::ControllerClient& controller, upstream::W
 std::shared_ptr<http::Router> OpenAiService::router() {
   auto router = std::make_shared<http::Router>(render_openai_error);
   router->add("GET", "/v1/models",
-              [this](const auto& req, auto& res) { list_models(req, res); },
+              metrics_.instrument("/v1/models",
+                                  [this](const auto& req, auto& res) { list_models(req, res); }),
               Execution::Blocking);
   router->add("POST", "/v1/chat/completions",
-              [this](const auto& req, auto& res) { chat_completions(req, res); },
+              metrics_.instrument("/v1/chat/completions",
+                                  [this](const auto& req, auto& res) { chat_completions(req, res); }),
               Execution::Blocking);
   router->add("POST", "/v1/completions",
-              [this](const auto& req, auto& res) { completions(req, res); },
+              metrics_.instrument("/v1/completions",
+                                  [this](const auto& req, auto& res) { completions(req, res); }),
               Execution::Blocking);
   router->add("GET", "/health", [this](const auto& req, auto& res) { health(req, res); });
+  // Open like /health, as vLLM serves it: scrapers rarely hold API keys, and the series carry
+  // no request content.
+  router->add("GET", "/metrics", [this](const auto& req, auto& res) { metrics_page(req, res); });
   return router;
 }
 
@@ -70,6 +77,7 @@ void OpenAiService::list_models(const http::Request& request, http::Responder& o
 }
 
 void OpenAiService::chat_completions(const http::Request& request, http::Responder& out) {
+  const auto arrived = RequestMetrics::Clock::now();
   authenticate(request);
   auto parsed = openai::parse_chat_completion_request(request.body);
   const auto& options = parsed.options;
@@ -86,12 +94,14 @@ void OpenAiService::chat_completions(const http::Request& request, http::Respond
     job.request.max_tokens_set = options.max_tokens_set;
     jobs.push_back(std::move(job));
   }
+  RequestMetrics metrics(metrics_, parsed.model, arrived);
   ChoiceRunner runner(pool_, parsed.model, std::move(jobs));
   Endpoint endpoint{true, parsed.model, options.n, parsed.logprobs, options.stream, options.include_usage};
-  write_response(runner, endpoint, out);
+  write_response(runner, endpoint, out, metrics);
 }
 
 void OpenAiService::completions(const http::Request& request, http::Responder& out) {
+  const auto arrived = RequestMetrics::Clock::now();
   authenticate(request);
   auto parsed = openai::parse_completion_request(request.body);
   const auto& options = parsed.options;
@@ -108,14 +118,22 @@ void OpenAiService::completions(const http::Request& request, http::Responder& o
     }
   }
   const int num_choices = static_cast<int>(jobs.size());
+  RequestMetrics metrics(metrics_, parsed.model, arrived);
   ChoiceRunner runner(pool_, parsed.model, std::move(jobs));
   Endpoint endpoint{false, parsed.model, num_choices, parsed.logprobs >= 0, options.stream,
                     options.include_usage};
-  write_response(runner, endpoint, out);
+  write_response(runner, endpoint, out, metrics);
 }
 
 void OpenAiService::health(const http::Request&, http::Responder& out) {
   out.send(http::Response::json(200, {{"status", "ok"}}));
+}
+
+void OpenAiService::metrics_page(const http::Request&, http::Responder& out) {
+  http::Response response;
+  response.content_type = metrics::kContentType;
+  response.body = metrics_.render();
+  out.send(std::move(response));
 }
 
 }  // namespace fastchat::api

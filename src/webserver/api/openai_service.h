@@ -1,8 +1,9 @@
 #pragma once
 // fastchat-server's routes: the OpenAI API (/v1/models, /v1/chat/completions,
-// /v1/completions) and /health. Requests are validated into typed structs (openai/), turned
-// into worker generations (ChoiceRunner over the WorkerPool) and answered as one JSON body or
-// as server-sent events. Every error leaves in OpenAI's envelope with its status.
+// /v1/completions), /health and Prometheus' /metrics. Requests are validated into typed structs
+// (openai/), turned into worker generations (ChoiceRunner over the WorkerPool) and answered as
+// one JSON body or as server-sent events. Every error leaves in OpenAI's envelope with its
+// status.
 
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "common/http/router.h"
 #include "webserver/api/choice_runner.h"
+#include "webserver/api/server_metrics.h"
 #include "webserver/upstream/controller_client.h"
 #include "webserver/upstream/worker_pool.h"
 
@@ -26,17 +28,20 @@ class OpenAiService {
                 ApiOptions options);
 
   std::shared_ptr<http::Router> router();
+  ServerMetrics& metrics() { return metrics_; }
 
  private:
   void list_models(const http::Request& request, http::Responder& out);
   void chat_completions(const http::Request& request, http::Responder& out);
   void completions(const http::Request& request, http::Responder& out);
   void health(const http::Request& request, http::Responder& out);
+  void metrics_page(const http::Request& request, http::Responder& out);
   void authenticate(const http::Request& request) const;
 
   upstream::ControllerClient& controller_;
   upstream::WorkerPool& pool_;
   ApiOptions options_;
+  ServerMetrics metrics_;
 };
 
 }  // namespace fastchat::api

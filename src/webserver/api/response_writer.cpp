@@ -39,7 +39,8 @@ struct UsageCounter {
   }
 };
 
-void write_whole(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder& out) {
+void write_whole(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder& out,
+                 RequestMetrics& metrics) {
   std::vector<openai::ChoiceResult> choices(endpoint.num_choices);
   for (int i = 0; i < endpoint.num_choices; ++i) {
     choices[i].index = i;
@@ -47,6 +48,7 @@ void write_whole(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder
   }
   UsageCounter usage;
   while (auto event = runner.next()) {
+    metrics.on_event(*event);
     if (auto failure = failure_of(*event)) {
       runner.cancel();
       throw ErrorException(*failure);
@@ -65,11 +67,18 @@ void write_whole(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder
   auto body = endpoint.chat ? openai::chat_completion(id, created, endpoint.model, choices, usage.total())
                             : openai::completion(id, created, endpoint.model, choices, usage.total());
   out.send(http::Response::json(200, body));
+  metrics.on_complete(usage.total());
 }
 
-void write_stream(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder& out) {
+void write_stream(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder& out,
+                  RequestMetrics& metrics) {
+  auto next = [&] {
+    auto event = runner.next();
+    if (event) metrics.on_event(*event);
+    return event;
+  };
   // The first event decides between an HTTP error and a 200 stream.
-  auto event = runner.next();
+  auto event = next();
   if (!event) throw_error(ErrorCode::UpstreamFailed, "no answer from the worker");
   if (auto failure = failure_of(*event)) {
     runner.cancel();
@@ -84,7 +93,7 @@ void write_stream(ChoiceRunner& runner, const Endpoint& endpoint, http::Responde
   UsageCounter usage;
   bool alive = true;
   bool failed = false;
-  for (; event && alive; event = runner.next()) {
+  for (; event && alive; event = next()) {
     if (auto failure = failure_of(*event)) {
       runner.cancel();
       alive = stream->write(openai::sse_event(openai::error_body(*failure)));
@@ -113,6 +122,7 @@ void write_stream(ChoiceRunner& runner, const Endpoint& endpoint, http::Responde
   }
   if (!alive) {
     runner.cancel();
+    metrics.on_client_gone();
     return;
   }
   if (endpoint.include_usage && !failed) {
@@ -121,15 +131,17 @@ void write_stream(ChoiceRunner& runner, const Endpoint& endpoint, http::Responde
   }
   stream->write(openai::sse_done());
   stream->close();
+  if (!failed) metrics.on_complete(usage.total());
 }
 
 }  // namespace
 
-void write_response(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder& out) {
+void write_response(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder& out,
+                    RequestMetrics& metrics) {
   if (endpoint.stream) {
-    write_stream(runner, endpoint, out);
+    write_stream(runner, endpoint, out, metrics);
   } else {
-    write_whole(runner, endpoint, out);
+    write_whole(runner, endpoint, out, metrics);
   }
 }
 

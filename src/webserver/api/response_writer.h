@@ -7,6 +7,7 @@
 
 #include "common/http/router.h"
 #include "webserver/api/choice_runner.h"
+#include "webserver/api/request_metrics.h"
 #include "webserver/openai/responses.h"
 
 namespace fastchat::api {
@@ -22,7 +23,9 @@ struct Endpoint {
 
 /// Drives `runner` to the end and answers through `out`. A failure before anything was sent
 /// becomes an HTTP error (thrown as ErrorException for the router to render); after the stream
-/// started, an error event followed by [DONE].
-void write_response(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder& out);
+/// started, an error event followed by [DONE]. `metrics` sees every event, and the end: a
+/// completed answer or a client that went away.
+void write_response(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder& out,
+                    RequestMetrics& metrics);
 
 }  // namespace fastchat::api

@@ -72,6 +72,7 @@ Engine::Engine(std::unique_ptr<model::CausalLm> model, EngineConfig config)
   spdlog::info("engine: {} KV blocks of {} tokens ({} MiB), context {} tokens, prefix cache {}",
                num_blocks_, config_.block_size, runner_->storage().bytes() >> 20, context_length_,
                config_.enable_prefix_caching ? "on" : "off");
+  thread_running_.store(true);  // before the thread: a health check right after reads "up"
   thread_ = std::thread([this] { run(); });
 }
 
@@ -213,7 +214,6 @@ void Engine::run() {
                               ? config_.num_threads
                               : static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
-  thread_running_.store(true);
   while (drain_inbox(/*block=*/!scheduler_.has_work())) {
     expire_queued();
     if (!scheduler_.has_work()) continue;

@@ -24,6 +24,7 @@ Admission::Slot Admission::acquire() {
   int32_t current = in_flight_.load();
   do {
     if (current >= limit_) {
+      refused_.fetch_add(1, std::memory_order_relaxed);
       throw_error(ErrorCode::Overloaded,
                   "the worker is at its concurrency limit (" + std::to_string(limit_) +
                       " requests in flight); retry later",

@@ -33,10 +33,13 @@ class Admission {
   /// Generations holding a slot: FastChat's queue_length, sent with heartbeats.
   int32_t in_flight() const { return in_flight_.load(); }
   int32_t limit() const { return limit_; }
+  /// Requests refused so far because the limit was reached (for /metrics).
+  int64_t refused() const { return refused_.load(std::memory_order_relaxed); }
 
  private:
   const int32_t limit_;
   std::atomic<int32_t> in_flight_{0};
+  std::atomic<int64_t> refused_{0};
 };
 
 }  // namespace fastchat::service

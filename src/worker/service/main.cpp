@@ -1,8 +1,10 @@
 // fastchat-worker: serves one model (FastChat's `python3 -m fastchat.serve.model_worker`):
-// loads it with the engine, answers FastChat's worker protocol and the native stream, and
-// registers with the controller, sending heartbeats with its queue length.
+// starts listening, loads the model with the engine, answers FastChat's worker protocol and the
+// native stream, and then registers with the controller, sending heartbeats with its queue
+// length.
 
 #include <iostream>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 
@@ -20,8 +22,6 @@ using namespace fastchat;
 
 int serve(service::WorkerOptions& options) {
   process::block_shutdown_signals();
-  engine::ModelInstance model(options.launch);
-
   http::ServerOptions server_options;
   server_options.host = options.host;
   server_options.port = static_cast<uint16_t>(options.port);
@@ -29,17 +29,28 @@ int serve(service::WorkerOptions& options) {
   // Generations stream for as long as they take; a stalled reader is dropped after this.
   server_options.write_timeout = std::chrono::seconds(60);
   service::finish_worker_options(options, options.port);
-  service::WorkerService service(model, {options.model_names, options.limit_worker_concurrency});
+  // Declaration order is destruction order in reverse: the server stops (and its handlers
+  // finish) before the model goes, and the service, whose metrics observe the engine, goes last.
+  service::WorkerService service({options.model_names, options.limit_worker_concurrency});
+  std::unique_ptr<engine::ModelInstance> model;
   http::HttpServer server(server_options, service.router());
   if (options.worker_address.empty()) {  // --port 0: the address needs the port the OS picked
     service::finish_worker_options(options, server.port());
   }
+  // Listen before loading, so that a slow load reads as "live, not ready" (/health/live 200,
+  // /health 503 "loading") instead of a refused connection.
   server.start();
   std::cout << "fastchat-worker listening on " << server.url() << std::endl;
   spdlog::info("advertised to the controller as {}", options.worker_address);
+
+  // A load failure escapes as before: run_program prints it and the process exits non-zero.
+  model = std::make_unique<engine::ModelInstance>(options.launch);
+  model->engine().set_observer(&service.metrics());
+  service.set_model(*model);
   spdlog::info("serving {} as {}", options.launch.model_path.string(),
                fmt::format("{}", fmt::join(options.model_names, ", ")));
 
+  // Registered only once the model is ready: the controller must not route to a loading worker.
   std::unique_ptr<registration::ControllerRegistration> registration;
   if (!options.no_register) {
     registration::RegistrationOptions reg;

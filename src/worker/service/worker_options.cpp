@@ -36,6 +36,9 @@ void add_worker_flags(CLI::App& app, WorkerOptions& options) {
   app.add_option("--controller-token", options.controller_token,
                  "Bearer token the controller requires (or FASTCHAT_CONTROLLER_TOKEN)");
   app.add_flag("--no-register", options.no_register, "Do not register with a controller");
+  app.add_flag("--no-prefix-cache", options.no_prefix_cache,
+               "Do not keep KV blocks of finished requests for reuse by later requests that share "
+               "a prompt prefix");
   app.add_option("--max-body-bytes", options.max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30))
       ->capture_default_str();
@@ -46,6 +49,7 @@ void add_worker_flags(CLI::App& app, WorkerOptions& options) {
 
 void finish_worker_options(WorkerOptions& options, int bound_port) {
   http::Url::parse(options.controller_address, "--controller-address");
+  if (options.no_prefix_cache) options.launch.engine.enable_prefix_caching = false;
   if (options.controller_token.empty()) {
     if (const char* token = std::getenv("FASTCHAT_CONTROLLER_TOKEN")) options.controller_token = token;
   }

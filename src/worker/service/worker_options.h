@@ -24,6 +24,8 @@ struct WorkerOptions {
   double heart_beat_interval_s = 45.0;
   std::string controller_token;  ///< also FASTCHAT_CONTROLLER_TOKEN
   bool no_register = false;
+  /// --no-prefix-cache: sets launch.engine.enable_prefix_caching = false (finish_worker_options).
+  bool no_prefix_cache = false;
   size_t max_body_bytes = 8u << 20;
   std::string log_level = "info";
 };

@@ -5,6 +5,7 @@
 
 #include "common/json/json_fields.h"
 #include "common/json/request_body.h"
+#include "common/metrics/exposition.h"
 #include "worker/protocol/generate_request.h"
 #include "worker/service/fastchat_frames.h"
 #include "worker/service/generation.h"
@@ -24,8 +25,22 @@ json status_json(const WorkerIdentity& identity, int32_t queue_length) {
 
 }  // namespace
 
+WorkerService::WorkerService(WorkerIdentity identity)
+    : identity_(std::move(identity)),
+      admission_(identity_.limit_concurrency),
+      metrics_(identity_.model_names.empty() ? std::string() : identity_.model_names.front()) {
+  metrics_.set_refusal_source([this] { return admission_.refused(); });
+}
+
 WorkerService::WorkerService(engine::ModelInstance& model, WorkerIdentity identity)
-    : model_(model), identity_(std::move(identity)), admission_(identity_.limit_concurrency) {}
+    : WorkerService(std::move(identity)) {
+  set_model(model);
+}
+
+void WorkerService::set_model(engine::ModelInstance& model) {
+  metrics_.set_stats_source([&model] { return model.engine().stats(); });
+  model_.store(&model);
+}
 
 std::shared_ptr<http::Router> WorkerService::router() {
   auto router = std::make_shared<http::Router>();
@@ -48,19 +63,30 @@ std::shared_ptr<http::Router> WorkerService::router() {
   router->add("POST", "/model_details",
               [this](const auto& req, auto& res) { model_details(req, res); });
   router->add("GET", "/health", [this](const auto& req, auto& res) { health(req, res); });
+  router->add("GET", "/health/ready", [this](const auto& req, auto& res) { health(req, res); });
+  router->add("GET", "/health/live", [this](const auto& req, auto& res) { live(req, res); });
+  router->add("GET", "/metrics", [this](const auto& req, auto& res) { metrics_page(req, res); });
   return router;
 }
 
-void WorkerService::refuse_if_draining() const {
+engine::ModelInstance& WorkerService::loaded_model() const {
+  engine::ModelInstance* model = model_.load();
+  if (!model) throw_error(ErrorCode::Unavailable, "the worker is still loading its model; retry later", "");
+  return *model;
+}
+
+engine::ModelInstance& WorkerService::serving_model() const {
+  auto& model = loaded_model();
   if (draining_) throw_error(ErrorCode::Unavailable, "the worker is shutting down", "");
+  return model;
 }
 
 void WorkerService::generate_stream(const http::Request& request, http::Responder& out) {
   std::shared_ptr<Generation> generation;
   try {
-    refuse_if_draining();
+    auto& model = serving_model();
     auto params = protocol::parse_fastchat_request(parse_request_body(request.body));
-    generation = std::make_shared<Generation>(model_, admission_, params);
+    generation = std::make_shared<Generation>(model, admission_, params);
   } catch (const ErrorException& e) {
     // FastChat reports every failure in-band with HTTP 200.
     auto stream = out.stream(200, "application/octet-stream");
@@ -79,9 +105,9 @@ void WorkerService::generate_stream(const http::Request& request, http::Responde
 
 void WorkerService::generate(const http::Request& request, http::Responder& out) {
   try {
-    refuse_if_draining();
+    auto& model = serving_model();
     auto params = protocol::parse_fastchat_request(parse_request_body(request.body));
-    Generation generation(model_, admission_, params);
+    Generation generation(model, admission_, params);
     FastChatFrames frames;
     json last;
     while (!generation.finished()) last = frames.add(generation.next());
@@ -92,10 +118,10 @@ void WorkerService::generate(const http::Request& request, http::Responder& out)
 }
 
 void WorkerService::native_generate(const http::Request& request, http::Responder& out) {
-  refuse_if_draining();
+  auto& model = serving_model();
   auto params = protocol::parse_native_request(parse_request_body(request.body));
   // Errors up to here become HTTP statuses; later ones travel in the stream.
-  auto generation = std::make_shared<Generation>(model_, admission_, params);
+  auto generation = std::make_shared<Generation>(model, admission_, params);
   auto stream = out.stream(200, kNdjson);
   stream->on_client_gone([generation] { generation->cancel(); });
   while (!generation->finished()) {
@@ -105,41 +131,70 @@ void WorkerService::native_generate(const http::Request& request, http::Responde
 }
 
 void WorkerService::get_status(const http::Request&, http::Responder& out) {
+  loaded_model();  // a loading worker has no status to report yet
   out.send(http::Response::json(200, status_json(identity_, queue_length())));
 }
 
 void WorkerService::count_token(const http::Request& request, http::Responder& out) {
+  auto& model = loaded_model();
   auto body = parse_request_body(request.body);
   const json* prompt = find_field(body, "prompt");
   if (!prompt) reject_field("prompt", "is required");
   size_t count = 0;
   if (prompt->is_array()) {
     for (size_t i = 0; i < prompt->size(); ++i) {
-      count += model_.encode_prompt(read_string((*prompt)[i], "prompt[" + std::to_string(i) + "]")).size();
+      count += model.encode_prompt(read_string((*prompt)[i], "prompt[" + std::to_string(i) + "]")).size();
     }
   } else {
-    count = model_.encode_prompt(read_string(*prompt, "prompt")).size();
+    count = model.encode_prompt(read_string(*prompt, "prompt")).size();
   }
   out.send(http::Response::json(200, {{"count", count}, {"error_code", 0}}));
 }
 
 void WorkerService::conv_template(const http::Request&, http::Responder& out) {
-  out.send(http::Response::json(200, {{"conv", model_.conv_template().to_fastchat_json()}}));
+  out.send(http::Response::json(200, {{"conv", loaded_model().conv_template().to_fastchat_json()}}));
 }
 
 void WorkerService::model_details(const http::Request&, http::Responder& out) {
-  out.send(http::Response::json(200, {{"context_length", model_.engine().context_length()}}));
+  out.send(http::Response::json(200, {{"context_length", loaded_model().engine().context_length()}}));
 }
 
 void WorkerService::health(const http::Request&, http::Responder& out) {
-  auto stats = model_.engine().stats();
-  json body = {{"status", draining_ ? "draining" : "ok"},
-               {"model_loaded", true},
+  // Ready means: the model is loaded, the worker is not draining, and the engine thread is
+  // alive and not stuck in one step. Anything else names its state with a 503, which is what
+  // load balancers and docker-compose's depends_on wait for.
+  engine::ModelInstance* model = model_.load();
+  std::string status = "ok";
+  if (!model) {
+    status = "loading";
+  } else if (draining_) {
+    status = "draining";
+  } else if (!model->engine().responsive(identity_.engine_stall_limit)) {
+    status = "engine not answering";
+  }
+  json body = {{"status", status},
+               {"model_loaded", model != nullptr},
                {"model_names", identity_.model_names},
-               {"running", stats.num_running},
-               {"waiting", stats.num_waiting},
                {"queue_length", queue_length()}};
-  out.send(http::Response::json(draining_ ? 503 : 200, body));
+  if (model) {
+    auto stats = model->engine().stats();
+    body["running"] = stats.num_running;
+    body["waiting"] = stats.num_waiting;
+  }
+  out.send(http::Response::json(status == "ok" ? 200 : 503, body));
+}
+
+void WorkerService::live(const http::Request&, http::Responder& out) {
+  // Liveness only says the process answers; restarting a worker because it is still loading
+  // (or draining) would only make things worse.
+  out.send(http::Response::json(200, {{"status", "ok"}}));
+}
+
+void WorkerService::metrics_page(const http::Request&, http::Responder& out) {
+  http::Response response;
+  response.content_type = metrics::kContentType;
+  response.body = metrics_.render();
+  out.send(std::move(response));
 }
 
 }  // namespace fastchat::service

@@ -7,21 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "common/http/http_server.h"
+#include "loopback_server.h"
 
 namespace fastchat::upstream {
 namespace {
 
 using nlohmann::json;
 
-struct FakeServer {
-  std::shared_ptr<http::Router> router = std::make_shared<http::Router>();
-  std::unique_ptr<http::HttpServer> server;
-  void start() {
-    server = std::make_unique<http::HttpServer>(http::ServerOptions{}, router);
-    server->start();
-  }
-  std::string address() const { return "http://127.0.0.1:" + std::to_string(server->port()); }
-};
+using FakeServer = fastchat::testing::LoopbackServer;
 
 std::string delta_line(const std::string& text, const char* finish = nullptr) {
   protocol::GenerateDelta delta;

@@ -20,6 +20,7 @@ TEST(Admission, RefusesBeyondTheLimitAndSlotsReleaseThemselves) {
       EXPECT_EQ(e.error().code, ErrorCode::Overloaded);
       EXPECT_NE(e.error().message.find("2"), std::string::npos);
     }
+    EXPECT_EQ(admission.refused(), 1);  // for the worker's rejected-requests counter
     Admission::Slot moved = std::move(a);
     EXPECT_EQ(admission.in_flight(), 2);  // moving does not release
     moved.release();

@@ -1,11 +1,17 @@
 // The worker's routes driven through its router with a recording responder: FastChat's frames,
-// the native delta stream, context rules and the small status endpoints, on stories260K.
+// the native delta stream, context rules, the small status endpoints, health while loading and
+// draining, and /metrics after real generations, on stories260K.
 
 #include "worker/service/worker_service.h"
+
+#include <chrono>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "common/metrics/exposition.h"
+#include "metrics_checks.h"
 #include "test_paths.h"
 #include "worker/protocol/generate_delta.h"
 
@@ -27,6 +33,7 @@ struct RecordingStream : http::ResponseStream {
 };
 
 struct RecordingResponder : http::Responder {
+  int status() const { return response ? response->status : stream_status; }
   std::optional<http::Response> response;
   std::shared_ptr<RecordingStream> stream_;
   int stream_status = 0;
@@ -39,28 +46,35 @@ struct RecordingResponder : http::Responder {
   bool responded() const override { return response || stream_; }
 };
 
+engine::LaunchOptions stories_launch() {
+  engine::LaunchOptions launch;
+  launch.model_path = testing::shared_dir() / "models" / "stories260K";
+  launch.conv_template = "raw";
+  launch.engine.num_threads = 1;
+  return launch;
+}
+
+RecordingResponder call(http::Router& router, const std::string& path, const json& body,
+                        const std::string& method = "POST") {
+  http::Request request;
+  request.method = method;
+  request.path = request.target = path;
+  request.body = body.dump();
+  RecordingResponder out;
+  router.dispatch(request, out);
+  return out;
+}
+
 class WorkerServiceTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    engine::LaunchOptions launch;
-    launch.model_path = testing::shared_dir() / "models" / "stories260K";
-    launch.conv_template = "raw";
-    launch.engine.num_threads = 1;
-    model_ = new engine::ModelInstance(launch);
-  }
+  static void SetUpTestSuite() { model_ = new engine::ModelInstance(stories_launch()); }
   static void TearDownTestSuite() {
     delete model_;
     model_ = nullptr;
   }
 
   RecordingResponder call(const std::string& path, const json& body, const std::string& method = "POST") {
-    http::Request request;
-    request.method = method;
-    request.path = request.target = path;
-    request.body = body.dump();
-    RecordingResponder out;
-    router_->dispatch(request, out);
-    return out;
+    return service::call(*router_, path, body, method);
   }
 
   static std::vector<json> frames(const std::string& data, char delimiter) {
@@ -216,6 +230,104 @@ TEST_F(WorkerServiceTest, DrainingTurnsHealthTo503AndRefusesNewWork) {
   EXPECT_EQ(refused.response->status, 503);
   auto frames_out = call("/worker_generate_stream", {{"prompt", "x"}});
   EXPECT_EQ(frames(frames_out.stream_->data, '\0')[0]["error_code"], 50005);
+}
+
+TEST_F(WorkerServiceTest, HealthLiveAndReadyAreSplit) {
+  EXPECT_EQ(call("/health/live", json::object(), "GET").status(), 200);
+  auto ready = call("/health/ready", json::object(), "GET");
+  EXPECT_EQ(ready.status(), 200);
+  EXPECT_EQ(json::parse(ready.response->body)["status"], "ok");
+  EXPECT_EQ(json::parse(ready.response->body)["model_loaded"], true);
+  service_.set_draining(true);
+  EXPECT_EQ(call("/health/live", json::object(), "GET").status(), 200) << "draining is still alive";
+  auto draining = call("/health/ready", json::object(), "GET");
+  EXPECT_EQ(draining.status(), 503);
+  EXPECT_EQ(json::parse(draining.response->body)["status"], "draining");
+}
+
+// A service whose model has not loaded yet, as fastchat-worker runs between listening and
+// finishing the load.
+TEST(WorkerServiceLoading, AnswersLiveButNotReadyAndRefusesModelRoutesUntilTheModelIsSet) {
+  WorkerService service({{"stories260K"}, 8});
+  auto router = service.router();
+  EXPECT_FALSE(service.model_loaded());
+  EXPECT_EQ(call(*router, "/health/live", json::object(), "GET").status(), 200);
+  for (const char* path : {"/health", "/health/ready"}) {
+    auto health = call(*router, path, json::object(), "GET");
+    EXPECT_EQ(health.status(), 503) << path;
+    EXPECT_EQ(json::parse(health.response->body)["status"], "loading") << path;
+    EXPECT_EQ(json::parse(health.response->body)["model_loaded"], false) << path;
+  }
+  // The native stream and the small endpoints: 503 in the usual error envelope.
+  for (const char* path : {"/native/generate", "/worker_get_status", "/count_token",
+                           "/worker_get_conv_template", "/model_details"}) {
+    auto refused = call(*router, path, {{"prompt", "x"}});
+    ASSERT_TRUE(refused.response) << path;
+    EXPECT_EQ(refused.response->status, 503) << path;
+    auto error = json::parse(refused.response->body)["error"];
+    EXPECT_NE(error["message"].get<std::string>().find("loading"), std::string::npos) << path;
+  }
+  // FastChat's generation routes answer in band, as they do for every error (and for draining).
+  auto frames_out = call(*router, "/worker_generate_stream", {{"prompt", "x"}});
+  ASSERT_TRUE(frames_out.stream_);
+  protocol::FrameSplitter splitter('\0');
+  auto frame = json::parse(splitter.push(frames_out.stream_->data).at(0));
+  EXPECT_EQ(frame["error_code"], 50005);
+  EXPECT_NE(frame["text"].get<std::string>().find("loading"), std::string::npos);
+  EXPECT_EQ(json::parse(call(*router, "/worker_generate", {{"prompt", "x"}}).response->body)["error_code"], 50005);
+  // /metrics answers while loading, without the engine's series.
+  auto metrics = call(*router, "/metrics", json::object(), "GET");
+  EXPECT_EQ(metrics.status(), 200);
+  EXPECT_EQ(metrics.response->body.find("fastchat_worker_num_requests_running"), std::string::npos);
+
+  engine::ModelInstance model(stories_launch());
+  service.set_model(model);
+  EXPECT_TRUE(service.model_loaded());
+  EXPECT_EQ(call(*router, "/health", json::object(), "GET").status(), 200);
+  EXPECT_EQ(call(*router, "/worker_get_status", json::object()).status(), 200);
+}
+
+// A model of its own, with the service's metrics as its engine's observer (declared first, so
+// that they outlive the engine), so the counts start from zero.
+TEST(WorkerServiceMetrics, AGenerationShowsInTheTokenCountsAndHistogramsAndPassesPromtool) {
+  WorkerService service({{"stories260K", "alias"}, 8});
+  engine::ModelInstance model(stories_launch());
+  model.engine().set_observer(&service.metrics());
+  service.set_model(model);
+  auto router = service.router();
+
+  auto whole = call(*router, "/worker_generate",
+                    {{"prompt", "Once upon a time"}, {"temperature", 0}, {"max_new_tokens", 16}});
+  ASSERT_EQ(json::parse(whole.response->body)["error_code"], 0) << whole.response->body;
+
+  using fastchat::testing::sample_value;
+  const std::string label = "{model=\"stories260K\"}";
+  // The engine reports a request to its observer as it removes it, which may be just after the
+  // handler saw the last token: poll, bounded.
+  std::string text;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    auto scraped = call(*router, "/metrics", json::object(), "GET");
+    ASSERT_EQ(scraped.status(), 200);
+    EXPECT_EQ(scraped.response->content_type, metrics::kContentType);
+    text = scraped.response->body;
+    if (sample_value(text, "fastchat_worker_e2e_request_latency_seconds_count" + label) == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  } while (std::chrono::steady_clock::now() < deadline);
+
+  EXPECT_EQ(sample_value(text, "fastchat_worker_generation_tokens_total" + label), 16) << text;
+  EXPECT_EQ(sample_value(text, "fastchat_worker_time_to_first_token_seconds_count" + label), 1) << text;
+  EXPECT_EQ(sample_value(text, "fastchat_worker_time_per_output_token_seconds_count" + label), 1) << text;
+  EXPECT_EQ(sample_value(text, "fastchat_worker_request_queue_time_seconds_count" + label), 1) << text;
+  EXPECT_EQ(sample_value(text, "fastchat_worker_e2e_request_latency_seconds_count" + label), 1) << text;
+  EXPECT_EQ(sample_value(text, "fastchat_worker_requests_finished_total{model=\"stories260K\",finish_reason=\"length\"}"), 1);
+  EXPECT_GE(sample_value(text, "fastchat_worker_prompt_tokens_total" + label).value_or(0),
+            static_cast<double>(model.encode_prompt("Once upon a time").size()));
+  EXPECT_EQ(sample_value(text, "fastchat_worker_num_requests_running" + label), 0);
+  EXPECT_EQ(sample_value(text, "fastchat_worker_requests_rejected_total" + label), 0);
+  auto check = fastchat::testing::promtool_check_metrics(text);
+  EXPECT_EQ(check.exit_code, 0) << fastchat::testing::describe(check, text);
+  EXPECT_EQ(check.output, "") << fastchat::testing::describe(check, text);
 }
 
 }  // namespace
