@@ -1,7 +1,9 @@
 // fastchat-bench: benchmarks. `engine` measures the inference engine offline: prefill and
 // decode tokens/s per batch size, peak memory, and the machine's raw matmul rate in the same
 // run so the model's achieved FLOP rate reads as a fraction of what the machine can do.
-// `serve` drives a running OpenAI-compatible server with concurrent streamed requests.
+// `serve` drives a running OpenAI-compatible server (or a worker's native stream) with
+// concurrent streamed requests. `synthesize` writes a random-weight model folder, servable by
+// fastchat-worker when given a real model's tokenizer.
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -14,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -178,9 +181,28 @@ int run_tokenizer(const std::string& path, const std::string& text_file, size_t 
   return r.round_trip ? 0 : 1;
 }
 
+int run_synthesize(const std::string& shape_name, const std::filesystem::path& out,
+                   const std::filesystem::path& tokenizer_from, const std::string& padding_rows) {
+  const auto shape = fastchat::bench::synthetic_shape(shape_name);
+  if (tokenizer_from.empty()) {
+    fastchat::bench::write_synthetic_model(shape, out);
+  } else {
+    fastchat::bench::write_servable_synthetic_model(shape, out, tokenizer_from, padding_rows == "zero");
+  }
+  std::printf("wrote synthetic %s (%.1fM parameters, vocab %lld, context %lld) to %s%s\n",
+              shape.name.c_str(), static_cast<double>(fastchat::bench::parameter_count(shape)) / 1e6,
+              static_cast<long long>(shape.vocab_size),
+              static_cast<long long>(shape.max_position_embeddings), out.c_str(),
+              tokenizer_from.empty() ? " (no tokenizer: not servable)"
+                                     : (" with the tokenizer of " + tokenizer_from.string() +
+                                        ", padding rows " + padding_rows).c_str());
+  return 0;
+}
+
 int run_serve(fastchat::bench::ServeBenchOptions options, const std::string& endpoint,
               const std::string& dataset) {
   options.endpoint = endpoint == "completions" ? fastchat::bench::ServeEndpoint::Completions
+                     : endpoint == "native"    ? fastchat::bench::ServeEndpoint::Native
                                                : fastchat::bench::ServeEndpoint::Chat;
   if (!dataset.empty()) options.prompts = fastchat::bench::load_prompt_dataset(dataset);
   const auto result = fastchat::bench::run_serve_benchmark(options);
@@ -225,10 +247,16 @@ int main(int argc, char** argv) {
   fastchat::bench::ServeBenchOptions serve;
   std::string serve_endpoint = "chat";
   std::string serve_dataset;
-  serve_cmd->add_option("--url", serve.url, "Base URL, e.g. http://127.0.0.1:8000/v1")->required();
-  serve_cmd->add_option("--model", serve.model, "Model name sent in each request")->required();
-  serve_cmd->add_option("--endpoint", serve_endpoint, "chat (/chat/completions) or completions")
-      ->check(CLI::IsMember({"chat", "completions"}))
+  serve_cmd->add_option("--url", serve.url,
+                        "Base URL, e.g. http://127.0.0.1:8000/v1 (native: the worker's, "
+                        "e.g. http://127.0.0.1:21002)")
+      ->required();
+  serve_cmd->add_option("--model", serve.model,
+                        "Model name sent in each request (required except with --endpoint native)");
+  serve_cmd->add_option("--endpoint", serve_endpoint,
+                        "chat (/chat/completions), completions (/completions) or native "
+                        "(a fastchat-worker's /native/generate, prompt as completions sends it)")
+      ->check(CLI::IsMember({"chat", "completions", "native"}))
       ->capture_default_str();
   serve_cmd->add_option("--concurrency", serve.concurrency, "Requests in flight (one thread each)")
       ->check(CLI::Range(1, 4096))
@@ -244,6 +272,11 @@ int main(int argc, char** argv) {
                         "Prompts: JSON lines with a \"prompt\" field, or a JSON array of strings")
       ->check(CLI::ExistingFile)
       ->excludes(prompt_len_opt);
+  serve_cmd->add_option("--shared-prefix-len", serve.shared_prefix_len,
+                        "Words of a system prompt every request starts with (chat: a system message; "
+                        "completions, native: before the prompt), for prefix caching; 0 = none")
+      ->check(CLI::Range(0, 1 << 20))
+      ->capture_default_str();
   serve_cmd->add_option("--output-len", serve.output_len, "max_tokens of each request")
       ->check(CLI::Range(1, 1 << 20))
       ->capture_default_str();
@@ -254,13 +287,35 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.001, 86400.0))
       ->capture_default_str();
   serve_cmd->add_option("--seed", serve.seed, "Picks the generated prompts' words")->capture_default_str();
+  auto* synthesize_cmd = app.add_subcommand(
+      "synthesize", "Write a random-weight model folder (config.json, model.safetensors)");
+  std::string synth_shape = "110M";
+  std::filesystem::path synth_out;
+  std::filesystem::path synth_tokenizer;
+  std::string synth_padding = "zero";
+  synthesize_cmd->add_option("--shape", synth_shape, "Model shape: 110M")->capture_default_str();
+  synthesize_cmd->add_option("--out", synth_out, "Folder to write (created)")->required();
+  synthesize_cmd
+      ->add_option("--tokenizer-from", synth_tokenizer,
+                   "Copy this model's tokenizer files, so fastchat-worker can serve the folder")
+      ->check(CLI::ExistingDirectory);
+  synthesize_cmd
+      ->add_option("--padding-rows", synth_padding,
+                   "lm_head rows of ids past the tokenizer: zero (greedy decoding picks only ids the "
+                   "tokenizer spells) or random (most outputs are ids that decode as empty text)")
+      ->check(CLI::IsMember({"zero", "random"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   try {
     if (*engine_cmd) return run_engine(launch, synthetic, batches, options, repeat);
     if (*tokenizer_cmd) return run_tokenizer(tokenizer_path, text_file, text_bytes);
     if (*serve_cmd) return run_serve(serve, serve_endpoint, serve_dataset);
+    if (*synthesize_cmd) return run_synthesize(synth_shape, synth_out, synth_tokenizer, synth_padding);
   } catch (const fastchat::ErrorException& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   }

@@ -21,6 +21,7 @@
 #include "common/http/http_client.h"
 #include "common/http/url.h"
 #include "webserver/openai/sse.h"
+#include "worker/protocol/generate_delta.h"
 
 namespace fastchat::bench {
 namespace {
@@ -32,6 +33,9 @@ constexpr int32_t kMaxConcurrency = 4096;
 constexpr size_t kMaxErrorBody = 4096;         // bytes of an error response kept for its message
 constexpr size_t kMaxSamples = size_t{1} << 22;  // per metric; beyond it, a uniform sample
 constexpr uintmax_t kMaxDatasetBytes = uintmax_t{256} << 20;
+constexpr size_t kMaxNativeLineBytes = size_t{4} << 20;  // as fastchat-server caps a worker's line
+// Mixed into the seed for the shared prefix, so it is not any request's own prompt.
+constexpr uint64_t kSharedPrefixSalt = 0x5348415245445058ULL;
 
 double ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
@@ -101,16 +105,20 @@ struct Outcome {
   bool has_usage = false;
 };
 
-std::string request_body(const ServeBenchOptions& options, const std::string& prompt) {
-  json body = {{"model", options.model},
-               {"max_tokens", options.output_len},
-               {"temperature", 0.0},
-               {"stream", true},
-               {"stream_options", {{"include_usage", true}}}};
+std::string request_body(const ServeBenchOptions& options, const RequestPrompt& prompt) {
+  json body = {{"max_tokens", options.output_len}, {"temperature", 0.0}};
+  if (options.endpoint != ServeEndpoint::Native) {
+    // The native stream always streams and always reports token counts.
+    body["model"] = options.model;
+    body["stream"] = true;
+    body["stream_options"] = {{"include_usage", true}};
+  }
   if (options.endpoint == ServeEndpoint::Chat) {
-    body["messages"] = json::array({json{{"role", "user"}, {"content", prompt}}});
+    body["messages"] = json::array();
+    if (!prompt.system.empty()) body["messages"].push_back({{"role", "system"}, {"content", prompt.system}});
+    body["messages"].push_back({{"role", "user"}, {"content", prompt.user}});
   } else {
-    body["prompt"] = prompt;
+    body["prompt"] = prompt.user;
   }
   if (options.ignore_eos) {
     body["ignore_eos"] = true;
@@ -159,12 +167,14 @@ std::string error_message(const json& body, std::string_view fallback) {
 }
 
 Outcome run_one(const ServeBenchOptions& options, const http::Url& url, std::string_view path,
-                const http::ClientOptions& client, const std::string& prompt) {
+                const http::ClientOptions& client, const RequestPrompt& prompt) {
   Outcome out;
   const std::string body = request_body(options, prompt);
+  const bool native = options.endpoint == ServeEndpoint::Native;
   const auto timeout = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(options.timeout_s));
   openai::SseParser parser;
+  protocol::FrameSplitter lines('\n');
   int status = 0;
   std::string error_body;
   bool done = false;
@@ -184,6 +194,47 @@ Outcome run_one(const ServeBenchOptions& options, const http::Url& url, std::str
     status = s;
     return true;
   };
+  // A chunk that carried text: the first one times TTFT, later ones one ITL gap each.
+  auto content_chunk = [&](Clock::time_point now) {
+    if (out.content_chunks == 0) {
+      out.ttft_ms = ms_between(start, now);
+    } else if (out.itl_ms.size() < static_cast<size_t>(options.output_len) + 64) {
+      out.itl_ms.push_back(ms_between(last_chunk, now));
+    }
+    last_chunk = now;
+    ++out.content_chunks;
+  };
+  // The native stream: one JSON delta per line, the last with finish_reason (or an error).
+  auto on_native_data = [&](std::string_view data, Clock::time_point now) {
+    for (const std::string& line : lines.push(data)) {
+      if (done) continue;
+      protocol::GenerateDelta delta;
+      try {
+        delta = protocol::parse_delta_line(line);
+      } catch (const ErrorException& e) {
+        fail("bad_response", e.what());
+        return false;
+      }
+      if (delta.error) {
+        fail("stream_error", delta.error->message);
+        return false;
+      }
+      if (delta.finish_reason && *delta.finish_reason != "stop" && *delta.finish_reason != "length") {
+        fail("stream_error", "the worker ended the generation: " + *delta.finish_reason);
+        return false;
+      }
+      out.has_usage = true;
+      out.output_tokens += static_cast<int64_t>(delta.token_ids.size());
+      out.prompt_tokens = delta.prompt_tokens;
+      if (!delta.text.empty()) content_chunk(now);
+      if (delta.is_last()) done = true;
+    }
+    if (lines.pending() > kMaxNativeLineBytes) {
+      fail("bad_response", "a stream line longer than " + std::to_string(kMaxNativeLineBytes) + " bytes");
+      return false;
+    }
+    return true;
+  };
   auto on_data = [&](std::string_view data) {
     const auto now = Clock::now();
     if (status != 200) {
@@ -194,6 +245,7 @@ Outcome run_one(const ServeBenchOptions& options, const http::Url& url, std::str
       timed_out = true;
       return false;
     }
+    if (native) return on_native_data(data, now);
     for (const std::string& event : parser.feed(data)) {
       if (done) continue;
       if (event == openai::kSseDone) {
@@ -222,13 +274,7 @@ Outcome run_one(const ServeBenchOptions& options, const http::Url& url, std::str
         }
       }
       if (chunk_text_size(chunk, options.endpoint) == 0) continue;
-      if (out.content_chunks == 0) {
-        out.ttft_ms = ms_between(start, now);
-      } else if (out.itl_ms.size() < static_cast<size_t>(options.output_len) + 64) {
-        out.itl_ms.push_back(ms_between(last_chunk, now));
-      }
-      last_chunk = now;
-      ++out.content_chunks;
+      content_chunk(now);
     }
     return true;
   };
@@ -251,7 +297,8 @@ Outcome run_one(const ServeBenchOptions& options, const http::Url& url, std::str
     fail("http_" + std::to_string(status),
          "HTTP " + std::to_string(status) + ": " + error_message(parsed, error_body));
   } else if (!done) {
-    fail("truncated", "the stream ended without [DONE] after " +
+    fail("truncated", std::string("the stream ended without ") +
+                          (native ? "a finish_reason" : "[DONE]") + " after " +
                           std::to_string(out.content_chunks) + " content chunks");
   }
   if (out.ok && !out.has_usage) out.output_tokens = out.content_chunks;
@@ -274,15 +321,36 @@ json stats_json(const LatencyStats& stats) {
 }
 
 std::string endpoint_path(ServeEndpoint endpoint) {
-  return endpoint == ServeEndpoint::Chat ? "/chat/completions" : "/completions";
+  switch (endpoint) {
+    case ServeEndpoint::Chat:
+      return "/chat/completions";
+    case ServeEndpoint::Completions:
+      return "/completions";
+    case ServeEndpoint::Native:
+      return "/native/generate";
+  }
+  return "/";
 }
 
 }  // namespace
+
+const char* endpoint_name(ServeEndpoint endpoint) {
+  switch (endpoint) {
+    case ServeEndpoint::Chat:
+      return "chat";
+    case ServeEndpoint::Completions:
+      return "completions";
+    case ServeEndpoint::Native:
+      return "native";
+  }
+  return "?";
+}
 
 std::string serve_report(const ServeBenchOptions& o, const ServeBenchResult& r) {
   std::string out;
   out += "serve: POST " + o.url + endpoint_path(o.endpoint) + "  model " + o.model +
          format("  concurrency %d  %d requests  ", o.concurrency, o.num_requests);
+  if (o.shared_prefix_len > 0) out += format("shared prefix %d words + ", o.shared_prefix_len);
   out += o.prompts.empty() ? format("prompt %d words", o.prompt_len)
                            : format("%zu dataset prompts", o.prompts.size());
   out += format("  output %d tokens%s\n", o.output_len, o.ignore_eos ? " (ignore_eos)" : "");
@@ -299,8 +367,11 @@ std::string serve_report(const ServeBenchOptions& o, const ServeBenchResult& r) 
                 r.ttft_ms.mean, r.itl_ms.mean, r.e2e_ms.mean, r.tpot_ms.p50, r.tpot_ms.p95,
                 r.tpot_ms.p99, r.tpot_ms.mean);
   const double per_request = r.completed > 0 ? static_cast<double>(r.output_tokens) / static_cast<double>(r.completed) : 0;
-  out += format("tokens: %lld output (%.1f per completed request), %lld prompt", static_cast<long long>(r.output_tokens),
-                per_request, static_cast<long long>(r.prompt_tokens));
+  const double prompt_per_request =
+      r.completed > 0 ? static_cast<double>(r.prompt_tokens) / static_cast<double>(r.completed) : 0;
+  out += format("tokens: %lld output (%.1f per completed request), %lld prompt (%.1f per completed request)",
+                static_cast<long long>(r.output_tokens), per_request,
+                static_cast<long long>(r.prompt_tokens), prompt_per_request);
   if (r.usage_missing > 0) {
     out += format("; no usage chunk in %lld requests (their content chunks counted as tokens)",
                   static_cast<long long>(r.usage_missing));
@@ -317,7 +388,7 @@ std::string serve_report(const ServeBenchOptions& o, const ServeBenchResult& r) 
 json serve_report_json(const ServeBenchOptions& o, const ServeBenchResult& r) {
   json out = {{"benchmark", "serve"},
               {"url", o.url},
-              {"endpoint", o.endpoint == ServeEndpoint::Chat ? "chat" : "completions"},
+              {"endpoint", endpoint_name(o.endpoint)},
               {"model", o.model},
               {"concurrency", o.concurrency},
               {"num_requests", o.num_requests},
@@ -342,6 +413,7 @@ json serve_report_json(const ServeBenchOptions& o, const ServeBenchResult& r) {
   } else {
     out["dataset_prompts"] = o.prompts.size();
   }
+  out["shared_prefix_len"] = o.shared_prefix_len;
   if (!r.first_error.empty()) out["first_error"] = r.first_error;
   return out;
 }
@@ -367,6 +439,22 @@ std::string synthetic_prompt(int32_t words, uint64_t seed, int64_t index) {
     prompt += kWords[rng() % std::size(kWords)];
   }
   return prompt;
+}
+
+std::string shared_prefix(int32_t words, uint64_t seed) {
+  return synthetic_prompt(words, seed ^ kSharedPrefixSalt, -1);
+}
+
+RequestPrompt request_prompt(const ServeBenchOptions& options, int64_t index) {
+  std::string own = options.prompts.empty()
+                        ? synthetic_prompt(options.prompt_len, options.seed, index)
+                        : options.prompts[static_cast<size_t>(index) % options.prompts.size()];
+  if (options.shared_prefix_len <= 0) return {"", std::move(own)};
+  // The request number first: any two requests differ right after the shared part.
+  own = std::to_string(index) + " " + own;
+  std::string prefix = shared_prefix(options.shared_prefix_len, options.seed);
+  if (options.endpoint == ServeEndpoint::Chat) return {std::move(prefix), std::move(own)};
+  return {"", prefix + " " + own};
 }
 
 std::vector<std::string> load_prompt_dataset(const std::string& path) {
@@ -430,7 +518,9 @@ std::vector<std::string> load_prompt_dataset(const std::string& path) {
 
 ServeBenchResult run_serve_benchmark(const ServeBenchOptions& options) {
   const auto url = http::Url::parse(options.url, "--url");
-  if (options.model.empty()) throw_error(ErrorCode::InvalidConfig, "--model is empty", "--model");
+  if (options.model.empty() && options.endpoint != ServeEndpoint::Native) {
+    throw_error(ErrorCode::InvalidConfig, "--model is required (except with --endpoint native)", "--model");
+  }
   if (options.concurrency < 1 || options.concurrency > kMaxConcurrency) {
     throw_error(ErrorCode::InvalidConfig, "--concurrency must be 1.." + std::to_string(kMaxConcurrency),
                 "--concurrency");
@@ -439,6 +529,9 @@ ServeBenchResult run_serve_benchmark(const ServeBenchOptions& options) {
   if (options.output_len < 1) throw_error(ErrorCode::InvalidConfig, "--output-len must be >= 1", "--output-len");
   if (options.prompts.empty() && options.prompt_len < 1) {
     throw_error(ErrorCode::InvalidConfig, "--prompt-len must be >= 1", "--prompt-len");
+  }
+  if (options.shared_prefix_len < 0) {
+    throw_error(ErrorCode::InvalidConfig, "--shared-prefix-len must be >= 0", "--shared-prefix-len");
   }
   if (!(options.timeout_s > 0) || options.timeout_s > 86400) {
     throw_error(ErrorCode::InvalidConfig, "--timeout must be in (0, 86400] seconds", "--timeout");
@@ -461,10 +554,7 @@ ServeBenchResult run_serve_benchmark(const ServeBenchOptions& options) {
     while (true) {
       const int64_t index = next.fetch_add(1);
       if (index >= options.num_requests) return;
-      const std::string prompt =
-          options.prompts.empty()
-              ? synthetic_prompt(options.prompt_len, options.seed, index)
-              : options.prompts[static_cast<size_t>(index) % options.prompts.size()];
+      const RequestPrompt prompt = request_prompt(options, index);
       Outcome outcome = run_one(options, url, path, client, prompt);
       std::lock_guard lock(mutex);
       ++result.requests;

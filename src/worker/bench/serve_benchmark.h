@@ -1,8 +1,10 @@
 #pragma once
 // Online serving benchmark: a load generator for any OpenAI-compatible endpoint (fastchat-server,
-// vLLM, llama.cpp's server). `concurrency` threads each send streamed requests back to back,
-// taking request numbers from one shared counter, and time every response as it arrives:
-// time to first token, the gaps between content chunks, end-to-end latency and output tokens.
+// vLLM, llama.cpp's server), or for a fastchat-worker's native delta stream (/native/generate),
+// so that the same load can be sent through fastchat-server and straight to the worker.
+// `concurrency` threads each send streamed requests back to back, taking request numbers from
+// one shared counter, and time every response as it arrives: time to first token, the gaps
+// between content chunks, end-to-end latency and output tokens.
 // Torch-free; uses the project's HTTP client (one connection per request) and SSE parser.
 
 #include <cstdint>
@@ -13,12 +15,19 @@
 
 namespace fastchat::bench {
 
-enum class ServeEndpoint { Chat, Completions };
+/// Chat: <url>/chat/completions (messages). Completions: <url>/completions (prompt).
+/// Native: a fastchat-worker's <url>/native/generate (prompt; newline-delimited JSON deltas),
+/// with `url` the worker's base URL, e.g. "http://127.0.0.1:21002".
+enum class ServeEndpoint { Chat, Completions, Native };
+
+/// "chat", "completions" or "native".
+const char* endpoint_name(ServeEndpoint endpoint);
 
 struct ServeBenchOptions {
   /// Base URL as OpenAI clients take it, e.g. "http://127.0.0.1:8000/v1"; the request goes to
-  /// <url>/chat/completions or <url>/completions.
+  /// <url>/chat/completions or <url>/completions (<url>/native/generate for Native).
   std::string url;
+  /// Sent as "model" (the native endpoint ignores it: a worker serves one model).
   std::string model;
   ServeEndpoint endpoint = ServeEndpoint::Chat;
   int32_t concurrency = 8;
@@ -27,6 +36,11 @@ struct ServeBenchOptions {
   int32_t prompt_len = 128;
   /// Prompts to send instead, cycled in order: request i gets prompts[i % size].
   std::vector<std::string> prompts;
+  /// When > 0, every request begins with the same text of this many words (shared_prefix()),
+  /// so a server's prefix cache can reuse its KV: chat sends it as a system message, the
+  /// others put it before the prompt with a space between. The per-request part then starts
+  /// with the request number, so it differs between any two requests, dataset prompts too.
+  int32_t shared_prefix_len = 0;
   int32_t output_len = 128;  ///< max_tokens
   /// Sends "ignore_eos": true and "min_tokens": output_len (vLLM's extensions, which
   /// fastchat-server accepts too) so that every output has output_len tokens where supported.
@@ -62,13 +76,17 @@ struct ServeBenchResult {
 
   double duration_s = 0;  ///< wall time from the first request's start to the last one's end
   int64_t output_tokens = 0;  ///< completed requests only
-  int64_t prompt_tokens = 0;  ///< completed requests only, from usage (0 where none came)
+  /// Completed requests only, from usage (native: the deltas' prompt_tokens); 0 where none came.
+  int64_t prompt_tokens = 0;
   /// Completed requests without a usage chunk: their output tokens are their content chunks.
+  /// (The native stream always counts exactly: each delta lists its token ids.)
   int64_t usage_missing = 0;
   double requests_per_s = 0;       ///< completed / duration
   double output_tokens_per_s = 0;  ///< output_tokens / duration
 
-  /// From sending the request (connect included) to the first chunk with non-empty text.
+  /// From sending the request (connect included) to the first chunk with non-empty text (the
+  /// native stream: the first delta with non-empty text, as fastchat-server forwards no
+  /// empty ones, so the two endpoints time the same event).
   LatencyStats ttft_ms;
   /// Gaps between consecutive content chunks, one sample per chunk after the first: a chunk
   /// carrying several tokens counts as one gap (as vLLM's benchmark counts ITL).
@@ -95,6 +113,19 @@ nlohmann::json serve_report_json(const ServeBenchOptions& options, const ServeBe
 /// The prompt the benchmark sends as request `index` when no prompts are given: `words` words
 /// from a fixed list, picked by `seed` and `index`.
 std::string synthetic_prompt(int32_t words, uint64_t seed, int64_t index);
+
+/// The text every request starts with under --shared-prefix-len: `words` words from the same
+/// list, picked by `seed` (differs from every synthetic_prompt of that seed).
+std::string shared_prefix(int32_t words, uint64_t seed);
+
+/// What request `index` sends: the system text (empty without a shared prefix) and the user
+/// text (chat), or the two joined by a space (completions, native) in `user` with `system`
+/// empty.
+struct RequestPrompt {
+  std::string system;
+  std::string user;
+};
+RequestPrompt request_prompt(const ServeBenchOptions& options, int64_t index);
 
 /// Reads prompts from a file: JSON lines, each an object with a string "prompt" (blank lines
 /// skipped), or one JSON array of strings. Throws ErrorException{InvalidConfig} naming the file

@@ -7,6 +7,7 @@
 
 #include "common/error/error.h"
 #include "worker/loader/safetensors_writer.h"
+#include "worker/tokenizer/tokenizer.h"
 
 namespace fastchat::bench {
 
@@ -25,7 +26,8 @@ int64_t parameter_count(const SyntheticShape& s) {
 }
 
 std::filesystem::path write_synthetic_model(const SyntheticShape& s,
-                                            const std::filesystem::path& folder) {
+                                            const std::filesystem::path& folder,
+                                            const SyntheticOptions& options) {
   std::filesystem::create_directories(folder);
   nlohmann::json config = {{"architectures", {"LlamaForCausalLM"}}, {"model_type", "llama"},
                            {"hidden_size", s.hidden_size}, {"intermediate_size", s.intermediate_size},
@@ -34,7 +36,8 @@ std::filesystem::path write_synthetic_model(const SyntheticShape& s,
                            {"max_position_embeddings", s.max_position_embeddings},
                            {"rms_norm_eps", 1e-5}, {"rope_theta", 10000.0},
                            {"tie_word_embeddings", false}, {"torch_dtype", "float32"},
-                           {"bos_token_id", 1}, {"eos_token_id", 2}};
+                           {"bos_token_id", options.bos_token_id},
+                           {"eos_token_id", options.eos_token_id}};
   std::ofstream(folder / "config.json") << config.dump(2);
 
   torch::manual_seed(0);
@@ -55,9 +58,47 @@ std::filesystem::path write_synthetic_model(const SyntheticShape& s,
     tensors.emplace_back(p + "mlp.down_proj.weight", normal({s.hidden_size, s.intermediate_size}));
   }
   tensors.emplace_back("model.norm.weight", torch::ones({s.hidden_size}));
-  tensors.emplace_back("lm_head.weight", normal({s.vocab_size, s.hidden_size}));
+  auto lm_head = normal({s.vocab_size, s.hidden_size});
+  if (options.zero_lm_head_from >= 0 && options.zero_lm_head_from < s.vocab_size) {
+    lm_head.narrow(0, options.zero_lm_head_from, s.vocab_size - options.zero_lm_head_from).zero_();
+  }
+  tensors.emplace_back("lm_head.weight", lm_head);
   loader::write_safetensors(folder / "model.safetensors", tensors);
   return folder;
+}
+
+std::filesystem::path write_servable_synthetic_model(const SyntheticShape& shape,
+                                                     const std::filesystem::path& folder,
+                                                     const std::filesystem::path& tokenizer_from,
+                                                     bool zero_padding_rows) {
+  std::unique_ptr<tokenizer::Tokenizer> tok;
+  try {
+    tok = tokenizer::load_tokenizer(tokenizer_from);
+  } catch (const ErrorException& e) {
+    throw_error(ErrorCode::InvalidConfig, std::string("--tokenizer-from: ") + e.what(), "tokenizer-from");
+  }
+  if (tok->vocab_size() > shape.vocab_size) {
+    throw_error(ErrorCode::InvalidConfig,
+                "--tokenizer-from: the tokenizer has " + std::to_string(tok->vocab_size()) +
+                    " ids, more than the " + std::to_string(shape.vocab_size) + " of shape " + shape.name,
+                "tokenizer-from");
+  }
+  SyntheticOptions options;
+  if (zero_padding_rows) options.zero_lm_head_from = tok->vocab_size();
+  if (auto bos = tok->bos_id()) options.bos_token_id = *bos;
+  if (auto eos = tok->eos_id()) options.eos_token_id = *eos;
+  std::filesystem::create_directories(folder);
+  for (const char* name : {"tokenizer.json", "tokenizer.model", "tokenizer_config.json",
+                           "special_tokens_map.json", "added_tokens.json"}) {
+    const auto from = tokenizer_from / name;
+    if (std::filesystem::exists(from)) {
+      std::filesystem::copy_file(from, folder / name, std::filesystem::copy_options::overwrite_existing);
+      // Shared data is read-only; the copy need not be.
+      std::filesystem::permissions(folder / name, std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::add);
+    }
+  }
+  return write_synthetic_model(shape, folder, options);
 }
 
 }  // namespace fastchat::bench

@@ -50,6 +50,9 @@ std::string IncrementalDetokenizer::decode_window(std::size_t begin, std::size_t
 
 std::string IncrementalDetokenizer::push(int32_t id) {
   output_ids_.push_back(id);
+  // Unknown ids stay out of the window, so that a run of them between the byte tokens of one
+  // character cannot count towards kMaxHeldIds and release it broken.
+  if (id < 0 || id >= tokenizer_->vocab_size()) return {};
   window_.push_back(id);
   const std::string text = decode_window(prefix_offset_, window_.size());
   if (text == prefix_text_ && read_offset_ + 1 == window_.size()) {

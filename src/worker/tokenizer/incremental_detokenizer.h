@@ -22,7 +22,9 @@ class IncrementalDetokenizer {
                          bool skip_special_tokens = true);
 
   /// Adds one generated id; returns the text it completes (often empty while a character or a
-  /// word-initial space is still pending).
+  /// word-initial space is still pending). An id outside the tokenizer's vocabulary (a model
+  /// whose vocabulary is padded past its tokenizer's samples them) is text-less, as HF and
+  /// vLLM decode it: it returns "" and leaves the pending text as it was.
   std::string push(int32_t id);
   /// Returns whatever is still held (at the end of generation; may hold U+FFFD when the model
   /// stopped mid-character).

@@ -144,5 +144,34 @@ TEST(TokenizerDetokenizerTest, RunOfSkippedSpecialTokensStaysCorrect) {
   EXPECT_EQ(stream(tok, {1}, generated).text, tok.decode(generated, true));
 }
 
+// Ids past the tokenizer's vocabulary (a padded or random-weight model samples them) add no
+// text wherever they fall, even in long runs or between the bytes of one character.
+TEST(TokenizerDetokenizerTest, IdsPastTheVocabularyAddNoText) {
+  for (const std::string model : {"stories260K", "qwen3"}) {
+    const Tokenizer& tok = shared_tokenizer(model);
+    const int32_t past = tok.vocab_size();
+    const auto known = tok.encode(" Once upon a time 🤖 naïve", false);
+    std::vector<int32_t> generated;
+    for (size_t i = 0; i < known.size(); ++i) {
+      generated.push_back(known[i]);
+      // More unknown ids after each token than a character may hold back (the emoji and "ï"
+      // are split over byte tokens in both tokenizers).
+      for (int k = 0; k < 12; ++k) generated.push_back(past + static_cast<int32_t>(i) * 100 + k);
+      if (i == 2) {
+        for (int k = 0; k < 200; ++k) generated.push_back(past + 1000 + k);
+      }
+    }
+    const auto prompt = tok.encode("Hi", false);
+    const Streamed out = stream(tok, prompt, generated);
+    EXPECT_EQ(out.text, stream(tok, prompt, known).text) << model;
+    EXPECT_NE(out.text.find("🤖 naïve"), std::string::npos) << model << ": " << out.text;
+    for (const std::string& chunk : out.chunks) EXPECT_FALSE(has_replacement(chunk)) << model;
+    // Nothing but unknown ids: no text at all, and no failure.
+    const std::vector<int32_t> unknown(300, past + 7);
+    EXPECT_EQ(stream(tok, {}, unknown).text, "") << model;
+    EXPECT_EQ(stream(tok, {}, unknown, false).text, "") << model;
+  }
+}
+
 }  // namespace
 }  // namespace fastchat::tokenizer

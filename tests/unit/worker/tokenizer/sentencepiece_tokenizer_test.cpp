@@ -31,6 +31,21 @@ TEST(TokenizerSentencePieceTest, EncodeAddsBosByDefault) {
   EXPECT_EQ(stories().encode("", false), std::vector<int32_t>{});
 }
 
+// A model whose vocabulary is larger than its tokenizer's (padded, or random weights over
+// 32000 ids with stories260K's 512) samples ids the tokenizer does not know: they decode as
+// empty text, as HF's tokenizers and vLLM do, never as an error.
+TEST(TokenizerSentencePieceTest, IdsPastTheVocabularyDecodeAsNothing) {
+  const Tokenizer& tok = stories();
+  ASSERT_EQ(tok.vocab_size(), 512);
+  const std::vector<int32_t> known{403, 407, 261, 378};
+  const std::vector<int32_t> mixed{512, 403, 31999, 407, -1, 261, 1 << 30, 378, 513};
+  EXPECT_EQ(tok.decode(mixed, true), tok.decode(known, true));
+  EXPECT_EQ(tok.decode(mixed, false), tok.decode(known, false));
+  EXPECT_EQ(tok.decode(std::vector<int32_t>{512, 20000, 31999}, false), "");
+  EXPECT_FALSE(tok.is_special(512));
+  EXPECT_FALSE(tok.is_special(31999));
+}
+
 TEST(TokenizerSentencePieceTest, ReferencePromptsEncodeToTheirIds) {
   for (const auto& result : stories_reference()["results"]) {
     EXPECT_EQ(stories().encode(result["prompt"].get<std::string>(), true),
