@@ -3,31 +3,53 @@
 namespace fastchat::api {
 
 ChoiceRunner::ChoiceRunner(upstream::WorkerPool& pool, std::string model, std::vector<ChoiceJob> jobs)
-    : pool_(pool), model_(std::move(model)), jobs_(std::move(jobs)), running_(jobs_.size()) {
-  threads_.reserve(jobs_.size());
-  for (const auto& job : jobs_) threads_.emplace_back([this, &job] { run(job); });
-}
+    : pool_(pool), model_(std::move(model)), jobs_(std::move(jobs)) {}
 
 ChoiceRunner::~ChoiceRunner() {
   cancel();
   for (auto& thread : threads_) thread.join();
 }
 
-void ChoiceRunner::run(const ChoiceJob& job) {
+void ChoiceRunner::run_job(const ChoiceJob& job, const std::function<void(ChoiceEvent&&)>& emit) {
   try {
     pool_.generate(model_, job.request, [&](const protocol::GenerateDelta& delta) {
-      push(ChoiceEvent{job.index, job.prompt_index, delta, std::nullopt});
+      emit(ChoiceEvent{job.index, job.prompt_index, delta, std::nullopt});
       return !*cancelled_;
     });
   } catch (const ErrorException& e) {
-    push(ChoiceEvent{job.index, job.prompt_index, {}, e.error()});
+    emit(ChoiceEvent{job.index, job.prompt_index, {}, e.error()});
   } catch (const std::exception& e) {
-    push(ChoiceEvent{job.index, job.prompt_index, {},
+    emit(ChoiceEvent{job.index, job.prompt_index, {},
                      Error{ErrorCode::Internal, std::string("internal error: ") + e.what(), ""}});
   }
-  std::lock_guard lock(mutex_);
-  --running_;
-  ready_.notify_all();
+}
+
+void ChoiceRunner::run(const ChoiceSink& sink) {
+  if (jobs_.size() == 1) {
+    // The sink runs inside the worker pool's delta callback; it reports a refusal through the
+    // cancel flag rather than an exception, which the pool would take for a worker failure.
+    run_job(jobs_.front(), [&](ChoiceEvent&& event) {
+      if (*cancelled_) return;
+      if (!sink(std::move(event))) cancel();
+    });
+    return;
+  }
+  running_ = jobs_.size();
+  threads_.reserve(jobs_.size());
+  for (const auto& job : jobs_) {
+    threads_.emplace_back([this, &job] {
+      run_job(job, [this](ChoiceEvent&& event) { push(std::move(event)); });
+      std::lock_guard lock(mutex_);
+      --running_;
+      ready_.notify_all();
+    });
+  }
+  while (auto event = next()) {
+    if (!sink(std::move(*event))) {
+      cancel();
+      return;
+    }
+  }
 }
 
 void ChoiceRunner::push(ChoiceEvent event) {
@@ -44,6 +66,5 @@ std::optional<ChoiceEvent> ChoiceRunner::next() {
   events_.pop_front();
   return event;
 }
-
 
 }  // namespace fastchat::api

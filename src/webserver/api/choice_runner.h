@@ -1,13 +1,15 @@
 #pragma once
-// The generations behind one OpenAI request (n choices, or prompts x n for completions), each
-// running on its own thread against some worker, merged into one ordered queue of events for
-// the handler thread. Lets n > 1 stream interleaved, and cancels everything at once when the
-// client goes away or one choice fails.
+// The generations behind one OpenAI request (n choices, or prompts x n for completions), their
+// events handed to the handler thread in arrival order. A single generation (the usual case)
+// runs on the handler thread itself, so a token costs no thread hand-off; several run on their
+// own threads, merged into one queue, so n > 1 streams interleaved. Everything is cancelled at
+// once when the client goes away or one choice fails.
 
 #include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -32,25 +34,30 @@ struct ChoiceEvent {
   std::optional<Error> failure;
 };
 
+/// Takes one event; false stops everything (the rest is cancelled).
+using ChoiceSink = std::function<bool(ChoiceEvent&&)>;
+
 class ChoiceRunner {
  public:
-  /// Starts one thread per job.
   ChoiceRunner(upstream::WorkerPool& pool, std::string model, std::vector<ChoiceJob> jobs);
   /// Cancels what is still running and joins the threads.
   ~ChoiceRunner();
   ChoiceRunner(const ChoiceRunner&) = delete;
   ChoiceRunner& operator=(const ChoiceRunner&) = delete;
 
-  /// The next event, in arrival order; nullopt once every job has ended and all were taken.
-  std::optional<ChoiceEvent> next();
+  /// Runs every job, handing each event to `sink` on the calling thread, until all have ended
+  /// or the sink refuses one. Once only.
+  void run(const ChoiceSink& sink);
   /// Stops every job at its next delta (their workers see the connection close). Any thread.
   void cancel() { *cancelled_ = true; }
   /// The flag cancel() sets, for callbacks that may outlive this runner.
   std::shared_ptr<std::atomic<bool>> cancel_flag() const { return cancelled_; }
 
  private:
-  void run(const ChoiceJob& job);
+  /// One job to its end; every delta, or the failure that ended it, goes to `emit`.
+  void run_job(const ChoiceJob& job, const std::function<void(ChoiceEvent&&)>& emit);
   void push(ChoiceEvent event);
+  std::optional<ChoiceEvent> next();
 
   upstream::WorkerPool& pool_;
   const std::string model_;

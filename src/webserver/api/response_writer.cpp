@@ -47,21 +47,21 @@ void write_whole(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder
     if (endpoint.logprobs) choices[i].logprobs.emplace();
   }
   UsageCounter usage;
-  while (auto event = runner.next()) {
-    metrics.on_event(*event);
-    if (auto failure = failure_of(*event)) {
-      runner.cancel();
-      throw ErrorException(*failure);
-    }
-    auto& choice = choices.at(event->index);
-    choice.text += event->delta.text;
+  std::optional<Error> failure;
+  runner.run([&](ChoiceEvent&& event) {
+    metrics.on_event(event);
+    if ((failure = failure_of(event))) return false;
+    auto& choice = choices.at(event.index);
+    choice.text += event.delta.text;
     if (choice.logprobs) {
-      const auto& more = event->delta.logprobs;
+      const auto& more = event.delta.logprobs;
       choice.logprobs->insert(choice.logprobs->end(), more.begin(), more.end());
     }
-    if (event->delta.finish_reason) choice.finish_reason = *event->delta.finish_reason;
-    usage.add(*event);
-  }
+    if (event.delta.finish_reason) choice.finish_reason = *event.delta.finish_reason;
+    usage.add(event);
+    return true;
+  });
+  if (failure) throw ErrorException(*failure);
   const auto id = openai::make_id(endpoint.chat ? "chatcmpl-" : "cmpl-");
   const int64_t created = std::time(nullptr);
   auto body = endpoint.chat ? openai::chat_completion(id, created, endpoint.model, choices, usage.total())
@@ -70,68 +70,98 @@ void write_whole(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder
   metrics.on_complete(usage.total());
 }
 
-void write_stream(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder& out,
-                  RequestMetrics& metrics) {
-  auto next = [&] {
-    auto event = runner.next();
-    if (event) metrics.on_event(*event);
-    return event;
-  };
-  // The first event decides between an HTTP error and a 200 stream.
-  auto event = next();
-  if (!event) throw_error(ErrorCode::UpstreamFailed, "no answer from the worker");
-  if (auto failure = failure_of(*event)) {
-    runner.cancel();
-    throw ErrorException(*failure);
-  }
-  auto stream = out.stream(200, "text/event-stream");
-  stream->on_client_gone([flag = runner.cancel_flag()] { *flag = true; });
-  const auto id = openai::make_id(endpoint.chat ? "chatcmpl-" : "cmpl-");
-  const int64_t created = std::time(nullptr);
-  std::vector<bool> started(endpoint.num_choices, false);
-  std::vector<size_t> text_offset(endpoint.num_choices, 0);
-  UsageCounter usage;
-  bool alive = true;
-  bool failed = false;
-  for (; event && alive; event = next()) {
-    if (auto failure = failure_of(*event)) {
-      runner.cancel();
-      alive = stream->write(openai::sse_event(openai::error_body(*failure)));
-      failed = true;
-      break;
+// The server-sent events of one answer, fed one ChoiceEvent at a time. The first event decides
+// between an HTTP error (nothing sent yet) and a 200 stream.
+class EventStreamWriter {
+ public:
+  EventStreamWriter(const Endpoint& endpoint, http::Responder& out, RequestMetrics& metrics,
+                    std::shared_ptr<std::atomic<bool>> cancel_flag)
+      : endpoint_(endpoint),
+        out_(out),
+        metrics_(metrics),
+        cancel_flag_(std::move(cancel_flag)),
+        id_(openai::make_id(endpoint.chat ? "chatcmpl-" : "cmpl-")),
+        created_(std::time(nullptr)),
+        started_(endpoint.num_choices, false),
+        text_offset_(endpoint.num_choices, 0) {}
+
+  /// False once the stream cannot go on (a failure, or the client left).
+  bool add(const ChoiceEvent& event) {
+    metrics_.on_event(event);
+    auto failure = failure_of(event);
+    if (!stream_) {
+      if (failure) {
+        early_failure_ = failure;
+        return false;
+      }
+      stream_ = out_.stream(200, "text/event-stream");
+      stream_->on_client_gone([flag = cancel_flag_] { *flag = true; });
     }
-    usage.add(*event);
-    const auto& delta = event->delta;
-    const int index = event->index;
+    if (failure) {
+      failed_ = true;
+      alive_ = stream_->write(openai::sse_event(openai::error_body(*failure)));
+      return false;
+    }
+    usage_.add(event);
+    const auto& delta = event.delta;
+    const int index = event.index;
     openai::ChoiceDelta piece;
     piece.index = index;
     piece.text = delta.text;
     piece.logprobs = delta.logprobs;
     piece.finish_reason = delta.finish_reason;
-    piece.first = endpoint.chat && !started[index];
+    piece.first = endpoint_.chat && !started_[index];
     if (!piece.first && piece.text.empty() && piece.logprobs.empty() && !piece.finish_reason) {
-      continue;  // token ids whose text is still held back (partial UTF-8, a possible stop)
+      return true;  // token ids whose text is still held back (partial UTF-8, a possible stop)
     }
-    started[index] = true;
-    auto chunk = endpoint.chat
-                     ? openai::chat_completion_chunk(id, created, endpoint.model, piece, endpoint.logprobs)
-                     : openai::completion_chunk(id, created, endpoint.model, piece, endpoint.logprobs,
-                                                text_offset[index]);
-    text_offset[index] += openai::utf8_length(piece.text);
-    alive = stream->write(openai::sse_event(chunk));
+    started_[index] = true;
+    auto chunk = endpoint_.chat
+                     ? openai::chat_completion_chunk(id_, created_, endpoint_.model, piece, endpoint_.logprobs)
+                     : openai::completion_chunk(id_, created_, endpoint_.model, piece,
+                                                endpoint_.logprobs, text_offset_[index]);
+    text_offset_[index] += openai::utf8_length(piece.text);
+    alive_ = stream_->write(openai::sse_event(chunk));
+    return alive_;
   }
-  if (!alive) {
-    runner.cancel();
-    metrics.on_client_gone();
-    return;
+
+  /// After the last event: usage, [DONE], and the end of the stream.
+  void finish() {
+    if (early_failure_) throw ErrorException(*early_failure_);
+    if (!stream_) throw_error(ErrorCode::UpstreamFailed, "no answer from the worker");
+    if (!alive_) {
+      metrics_.on_client_gone();
+      return;
+    }
+    if (endpoint_.include_usage && !failed_) {
+      auto object = endpoint_.chat ? openai::kChatCompletionChunkObject : openai::kTextCompletionObject;
+      stream_->write(openai::sse_event(openai::usage_chunk(id_, created_, endpoint_.model, object, usage_.total())));
+    }
+    stream_->write(openai::sse_done());
+    stream_->close();
+    if (!failed_) metrics_.on_complete(usage_.total());
   }
-  if (endpoint.include_usage && !failed) {
-    auto object = endpoint.chat ? openai::kChatCompletionChunkObject : openai::kTextCompletionObject;
-    stream->write(openai::sse_event(openai::usage_chunk(id, created, endpoint.model, object, usage.total())));
-  }
-  stream->write(openai::sse_done());
-  stream->close();
-  if (!failed) metrics.on_complete(usage.total());
+
+ private:
+  const Endpoint& endpoint_;
+  http::Responder& out_;
+  RequestMetrics& metrics_;
+  std::shared_ptr<std::atomic<bool>> cancel_flag_;
+  const std::string id_;
+  const int64_t created_;
+  std::shared_ptr<http::ResponseStream> stream_;
+  std::optional<Error> early_failure_;
+  std::vector<bool> started_;
+  std::vector<size_t> text_offset_;
+  UsageCounter usage_;
+  bool alive_ = true;
+  bool failed_ = false;
+};
+
+void write_stream(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder& out,
+                  RequestMetrics& metrics) {
+  EventStreamWriter writer(endpoint, out, metrics, runner.cancel_flag());
+  runner.run([&](ChoiceEvent&& event) { return writer.add(event); });
+  writer.finish();
 }
 
 }  // namespace
