@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "common/process/run_program.h"
+
 namespace fastchat::controller {
 
 void add_controller_flags(CLI::App& app, ControllerOptions& options) {
@@ -39,6 +41,7 @@ void add_controller_flags(CLI::App& app, ControllerOptions& options) {
           return e.error().message;
         }
       });
+  process::add_drain_timeout_flag(app, options.drain_timeout_s);
   app.add_option("--log-level", options.log_level, "trace|debug|info|warn|error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();

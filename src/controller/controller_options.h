@@ -19,6 +19,8 @@ struct ControllerOptions {
   double heart_beat_expiration_s = 90.0;
   std::string auth_token;            ///< empty: no authentication
   std::string allowed_worker_hosts;  ///< empty: loopback plus --host
+  /// --drain-timeout: seconds a SIGINT/SIGTERM lets requests in flight finish.
+  double drain_timeout_s = 30.0;
   std::string log_level = "info";
 };
 

@@ -63,6 +63,10 @@ void ControllerService::add_routes(http::Router& router) {
   router.add("GET", "/test_connection",
              [](const auto&, auto& res) { send_json(res, "success"); });
   router.add("GET", "/health", [this](const auto&, auto& res) {
+    if (draining_) {
+      res.send(http::Response::json(503, json{{"status", "draining"}, {"workers", registry_.size()}}));
+      return;
+    }
     send_json(res, json{{"status", "ok"}, {"workers", registry_.size()}});
   });
 }

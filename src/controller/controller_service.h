@@ -10,12 +10,14 @@
 //        so that nobody is sent to them during the heartbeat expiry.
 //   POST /get_worker_address accepts "exclude": [addresses], so a front-end whose worker
 //        failed can ask for another one.
-//   GET /health -> {"status": "ok", "workers": n}.
+//   GET /health -> {"status": "ok", "workers": n}; 503 {"status": "draining", ...} once shutting
+//        down (the other routes keep answering, so that workers can still unregister).
 //   With an auth token, /register_worker, /receive_heart_beat, /unregister_worker and
 //   /refresh_all_workers need "Authorization: Bearer <token>" (401 otherwise); registrations
 //   from hosts outside the allowlist get 403 and are never called (FastChat issue 3886).
 // Not ported: /worker_generate_stream (the controller as a worker, "hierarchical management").
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +45,8 @@ class ControllerService {
   void add_routes(http::Router& router);
   /// A router holding just this service's routes.
   std::shared_ptr<http::Router> make_router();
+  /// Shutting down: /health answers 503 so that load balancers stop sending (any thread).
+  void set_draining(bool draining) { draining_ = draining; }
 
  private:
   void register_worker(const http::Request& request, http::Responder& responder);
@@ -62,6 +66,7 @@ class ControllerService {
   DispatchPolicy& policy_;
   ServiceOptions options_;
   StatusFetcher fetch_status_;
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace fastchat::controller

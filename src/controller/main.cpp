@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error/error.h"
+#include "common/http/graceful_shutdown.h"
 #include "common/http/http_server.h"
 #include "common/process/run_program.h"
 #include "common/process/shutdown_signals.h"
@@ -43,9 +44,11 @@ int serve(const ControllerOptions& options, const ServiceOptions& service_option
   }
   std::cout << "fastchat-controller listening on " << server.url() << std::endl;
 
-  spdlog::info("received {}, stopping", process::wait_for_shutdown_signal());
+  spdlog::info("received {}, shutting down", process::wait_for_shutdown_signal());
+  server.begin_drain();
+  service.set_draining(true);
+  http::drain_and_stop(server, http::drain_timeout(options.drain_timeout_s));
   sweeper.stop();
-  server.stop();
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error/error.h"
+#include "common/http/graceful_shutdown.h"
 #include "common/http/http_server.h"
 #include "common/process/run_program.h"
 #include "common/process/shutdown_signals.h"
@@ -41,7 +42,9 @@ int serve(const api::ServerOptions& options) {
   spdlog::info("controller {}; API keys: {}", options.controller_address,
                options.api_keys.empty() ? "off (open)" : std::to_string(options.api_keys.size()));
   spdlog::info("received {}, shutting down", process::wait_for_shutdown_signal());
-  server.stop();
+  server.begin_drain();
+  service.set_draining(true);
+  http::drain_and_stop(server, http::drain_timeout(options.drain_timeout_s));
   return 0;
 }
 

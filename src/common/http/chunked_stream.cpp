@@ -146,7 +146,13 @@ void ChunkedStream::watch_for_disconnect() {
                     [self = shared_from_this()](beast::error_code ec) {
                       {
                         std::lock_guard lock(self->mutex_);
-                        if (ec || self->done_ || self->gone_) return;
+                        if (self->done_ || self->gone_) return;
+                      }
+                      if (ec) {
+                        // The server closed the connection (stop(), e.g. a drain cut short):
+                        // tell the producer now rather than at its next write.
+                        if (self->session_->context().stopping) self->mark_gone();
+                        return;
                       }
                       char byte;
                       auto fd = self->session_->stream().socket().native_handle();

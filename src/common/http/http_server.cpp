@@ -132,6 +132,21 @@ void HttpServer::stop() {
   impl_->acceptor.close(ignored);
 }
 
+void HttpServer::begin_drain() { impl_->context->draining = true; }
+
+size_t HttpServer::in_flight() const {
+  std::lock_guard lock(impl_->context->mutex);
+  return impl_->context->requests_in_flight;
+}
+
+bool HttpServer::wait_idle(std::chrono::steady_clock::time_point deadline) const {
+  auto& context = *impl_->context;
+  std::unique_lock lock(context.mutex);
+  return context.idle.wait_until(lock, deadline, [&] {
+    return context.requests_in_flight == 0 && context.handler_threads == 0;
+  });
+}
+
 uint16_t HttpServer::port() const {
   beast::error_code ec;
   auto endpoint = impl_->acceptor.local_endpoint(ec);

@@ -43,6 +43,17 @@ class HttpServer {
   /// Stops accepting, closes every connection, cancels streams and joins the threads.
   void stop();
 
+  /// Graceful shutdown, first step (any thread): keeps accepting and answering, so that health
+  /// probes get the service's own 503, but every response from now on closes its connection.
+  /// The service itself refuses new work; call wait_idle() and then stop().
+  void begin_drain();
+  /// Requests being handled: read and routed, and their response (a whole body, or a stream up
+  /// to its last chunk) not yet written nor the client gone.
+  size_t in_flight() const;
+  /// Waits until no request is in flight and no handler thread runs, or until `deadline`;
+  /// true when idle.
+  bool wait_idle(std::chrono::steady_clock::time_point deadline) const;
+
   uint16_t port() const;
   /// "http://HOST:PORT" with the bound port, for the "listening on" line.
   std::string url() const;

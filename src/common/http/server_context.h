@@ -18,12 +18,16 @@ struct ServerContext {
   ServerOptions options;
   std::shared_ptr<const Router> router;
   std::atomic<bool> stopping{false};
+  /// Graceful shutdown under way: every response closes its connection; see begin_drain().
+  std::atomic<bool> draining{false};
   std::atomic<size_t> connections{0};
 
   std::mutex mutex;
-  std::condition_variable idle;  // signalled when a handler thread ends
+  std::condition_variable idle;  // signalled when a handler thread or a request ends
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
   size_t handler_threads = 0;
+  /// Requests read and routed whose response is not yet fully written (see in_flight()).
+  size_t requests_in_flight = 0;
 };
 
 }  // namespace fastchat::http

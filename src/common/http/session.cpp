@@ -68,9 +68,25 @@ Session::Session(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> 
 }
 
 Session::~Session() {
+  end_request();
   std::lock_guard lock(context_->mutex);
   context_->sessions.erase(this);
   context_->connections.fetch_sub(1);
+}
+
+void Session::begin_request() {
+  if (in_request_) return;
+  in_request_ = true;
+  std::lock_guard lock(context_->mutex);
+  ++context_->requests_in_flight;
+}
+
+void Session::end_request() {
+  if (!in_request_) return;
+  in_request_ = false;
+  std::lock_guard lock(context_->mutex);
+  --context_->requests_in_flight;
+  context_->idle.notify_all();
 }
 
 void Session::start() {
@@ -141,7 +157,9 @@ void Session::reject(int status, Error error) {
 
 void Session::route(Request request) {
   stream_.expires_never();  // a handler may take long; writes set their own deadlines
-  auto responder = std::make_shared<SessionResponder>(shared_from_this(), keep_alive_);
+  begin_request();
+  auto responder = std::make_shared<SessionResponder>(
+      shared_from_this(), keep_alive_ && !context_->draining && !context_->stopping);
   const Router& router = *context_->router;
   const Router::Route* route = router.match(request, *responder);
   if (!route) return;
@@ -170,7 +188,8 @@ void Session::send(Response response) {
     message->set(http_ns::field::content_type, response.content_type);
     for (auto& [name, value] : response.headers) message->insert(name, value);
     message->body() = std::move(response.body);
-    message->keep_alive(self->keep_alive_ && !self->context_->stopping);
+    message->keep_alive(self->keep_alive_ && !self->context_->stopping &&
+                        !self->context_->draining);
     message->prepare_payload();
     self->response_ = message;
     self->stream_.expires_after(self->context_->options.write_timeout);
@@ -182,6 +201,7 @@ void Session::send(Response response) {
 void Session::on_write(beast::error_code ec, size_t) {
   bool keep_alive = response_ && response_->keep_alive();
   response_.reset();
+  end_request();
   if (ec || !keep_alive) return close();
   do_read();
 }
@@ -191,11 +211,13 @@ void Session::begin_stream(std::shared_ptr<ChunkedStream> stream) {
 }
 
 void Session::finish_exchange() {
-  if (!keep_alive_ || context_->stopping) return close();
+  end_request();
+  if (!keep_alive_ || context_->stopping || context_->draining) return close();
   do_read();
 }
 
 void Session::close() {
+  end_request();  // whatever was still to be written will not be
   beast::error_code ec;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   stream_.socket().close(ec);

@@ -48,6 +48,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void route(Request request);
   void on_write(beast::error_code ec, size_t bytes);
   void close();
+  /// Counts this connection's current request in ServerContext::requests_in_flight, until
+  /// end_request(). Both on the strand (or in the destructor).
+  void begin_request();
+  void end_request();
 
   beast::tcp_stream stream_;
   std::shared_ptr<ServerContext> context_;
@@ -55,6 +59,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   std::shared_ptr<beast::http::response<beast::http::string_body>> response_;
   bool keep_alive_ = false;
+  bool in_request_ = false;
   std::string remote_;
 };
 

@@ -8,6 +8,14 @@
 
 namespace fastchat::process {
 
+void add_drain_timeout_flag(CLI::App& app, double& seconds) {
+  app.add_option("--drain-timeout", seconds,
+                 "Seconds a SIGINT/SIGTERM lets requests in flight finish (new ones get 503) "
+                 "before the server stops; 0: stop at once. A second signal stops at once")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+}
+
 int run_program(CLI::App& app, int argc, char** argv, const std::string& program,
                 const std::string& log_level, const std::function<int()>& serve) {
   // A misspelled key in a --config file is an error, not a silently ignored setting.

@@ -10,6 +10,13 @@
 
 namespace fastchat::process {
 
+/// Default of --drain-timeout, in seconds.
+inline constexpr double kDefaultDrainTimeoutS = 30.0;
+
+/// --drain-timeout SECONDS (0 to 86400; config key drain-timeout): how long a SIGINT/SIGTERM
+/// lets the requests in flight finish before the server stops.
+void add_drain_timeout_flag(CLI::App& app, double& seconds);
+
 /// `log_level` is read after parsing (it is usually bound to a --log-level flag of `app`).
 int run_program(CLI::App& app, int argc, char** argv, const std::string& program,
                 const std::string& log_level, const std::function<int()>& serve);

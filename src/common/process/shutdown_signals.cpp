@@ -3,6 +3,9 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <cerrno>
+#include <ctime>
+
 namespace fastchat::process {
 
 namespace {
@@ -28,6 +31,18 @@ const char* wait_for_shutdown_signal() {
   while (sigwait(&signals, &received) != 0) {
   }
   return received == SIGINT ? "SIGINT" : "SIGTERM";
+}
+
+const char* take_shutdown_signal(std::chrono::milliseconds wait) {
+  sigset_t signals = shutdown_set();
+  if (wait.count() < 0) wait = std::chrono::milliseconds(0);
+  timespec timeout{};
+  timeout.tv_sec = static_cast<time_t>(wait.count() / 1000);
+  timeout.tv_nsec = static_cast<long>((wait.count() % 1000) * 1000000);
+  int received = sigtimedwait(&signals, nullptr, &timeout);
+  if (received == SIGINT) return "SIGINT";
+  if (received == SIGTERM) return "SIGTERM";
+  return nullptr;  // EAGAIN (none within the wait) or EINTR
 }
 
 }  // namespace fastchat::process

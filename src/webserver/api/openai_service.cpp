@@ -71,13 +71,19 @@ void OpenAiService::authenticate(const http::Request& request) const {
   }
 }
 
+void OpenAiService::refuse_if_draining() const {
+  if (draining_) throw_error(ErrorCode::Unavailable, "the server is shutting down; retry on another one", "");
+}
+
 void OpenAiService::list_models(const http::Request& request, http::Responder& out) {
+  refuse_if_draining();
   authenticate(request);
   out.send(http::Response::json(200, openai::model_list(controller_.list_models(), std::time(nullptr))));
 }
 
 void OpenAiService::chat_completions(const http::Request& request, http::Responder& out) {
   const auto arrived = RequestMetrics::Clock::now();
+  refuse_if_draining();
   authenticate(request);
   auto parsed = openai::parse_chat_completion_request(request.body);
   const auto& options = parsed.options;
@@ -102,6 +108,7 @@ void OpenAiService::chat_completions(const http::Request& request, http::Respond
 
 void OpenAiService::completions(const http::Request& request, http::Responder& out) {
   const auto arrived = RequestMetrics::Clock::now();
+  refuse_if_draining();
   authenticate(request);
   auto parsed = openai::parse_completion_request(request.body);
   const auto& options = parsed.options;
@@ -126,6 +133,10 @@ void OpenAiService::completions(const http::Request& request, http::Responder& o
 }
 
 void OpenAiService::health(const http::Request&, http::Responder& out) {
+  if (draining_) {
+    out.send(http::Response::json(503, {{"status", "draining"}}));
+    return;
+  }
   out.send(http::Response::json(200, {{"status", "ok"}}));
 }
 

@@ -5,6 +5,7 @@
 // one JSON body or as server-sent events. Every error leaves in OpenAI's envelope with its
 // status.
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ class OpenAiService {
 
   std::shared_ptr<http::Router> router();
   ServerMetrics& metrics() { return metrics_; }
+  /// Shutting down: /health answers 503 and new /v1 requests are refused with 503 in OpenAI's
+  /// error shape; requests already running (streams) go on. Any thread.
+  void set_draining(bool draining) { draining_ = draining; }
 
  private:
   void list_models(const http::Request& request, http::Responder& out);
@@ -37,11 +41,14 @@ class OpenAiService {
   void health(const http::Request& request, http::Responder& out);
   void metrics_page(const http::Request& request, http::Responder& out);
   void authenticate(const http::Request& request) const;
+  /// Throws ErrorException{Unavailable} while draining.
+  void refuse_if_draining() const;
 
   upstream::ControllerClient& controller_;
   upstream::WorkerPool& pool_;
   ApiOptions options_;
   ServerMetrics metrics_;
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace fastchat::api

@@ -5,6 +5,7 @@
 
 #include "common/error/error.h"
 #include "common/http/url.h"
+#include "common/process/run_program.h"
 
 namespace fastchat::api {
 
@@ -30,6 +31,7 @@ void add_server_flags(CLI::App& app, ServerOptions& options) {
   app.add_option("--max-connections", options.max_connections, "Most open client connections")
       ->check(CLI::Range(size_t{1}, size_t{1} << 20))
       ->capture_default_str();
+  process::add_drain_timeout_flag(app, options.drain_timeout_s);
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();

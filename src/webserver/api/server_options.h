@@ -17,6 +17,8 @@ struct ServerOptions {
   double worker_timeout_s = 600.0;
   size_t max_body_bytes = 8u << 20;
   size_t max_connections = 1024;
+  /// --drain-timeout: seconds a SIGINT/SIGTERM lets requests in flight (streams) finish.
+  double drain_timeout_s = 30.0;
   std::string log_level = "info";
 };
 

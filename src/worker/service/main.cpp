@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error/error.h"
+#include "common/http/graceful_shutdown.h"
 #include "common/http/http_server.h"
 #include "common/process/run_program.h"
 #include "common/process/shutdown_signals.h"
@@ -66,9 +67,12 @@ int serve(service::WorkerOptions& options) {
   }
 
   spdlog::info("received {}, shutting down", process::wait_for_shutdown_signal());
+  // /health 503 and new generations refused, then off the controller, so that nobody is sent
+  // here; the generations in flight finish (up to --drain-timeout) before the server stops.
+  server.begin_drain();
   service.set_draining(true);
   if (registration) registration->stop();
-  server.stop();
+  http::drain_and_stop(server, http::drain_timeout(options.drain_timeout_s));
   return 0;
 }
 

@@ -27,6 +27,8 @@ struct WorkerOptions {
   /// --no-prefix-cache: sets launch.engine.enable_prefix_caching = false (finish_worker_options).
   bool no_prefix_cache = false;
   size_t max_body_bytes = 8u << 20;
+  /// --drain-timeout: seconds a SIGINT/SIGTERM lets generations in flight finish.
+  double drain_timeout_s = 30.0;
   std::string log_level = "info";
 };
 

@@ -212,6 +212,77 @@ TEST_F(HttpServerTest, StalledClientMakesWritesFailAfterTheTimeout) {
   EXPECT_LT(future.get(), 2000);
 }
 
+TEST_F(HttpServerTest, DrainKeepsServingClosesConnectionsAndWaitsForStreamsInFlight) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::promise<void> streaming;
+  router_->add("GET", "/n", [](const Request&, Responder& out) { out.send(Response::text(200, "ok")); });
+  router_->add("POST", "/stream", [&, released](const Request&, Responder& out) {
+    auto stream = out.stream(200, "text/plain");
+    stream->write("first;");
+    streaming.set_value();
+    (void)released.wait_for(5s);
+    stream->write("last;");
+  }, Execution::Blocking);
+  start();
+  EXPECT_EQ(server_->in_flight(), 0u);
+  EXPECT_TRUE(server_->wait_idle(std::chrono::steady_clock::now()));
+  std::string received;
+  std::thread client([&] {
+    stream_request(url_, "POST", "/stream", "{}", {}, [](int, const Headers&) { return true; },
+                   [&](std::string_view data) {
+                     received.append(data);
+                     return true;
+                   });
+  });
+  ASSERT_EQ(streaming.get_future().wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(server_->in_flight(), 1u);
+  server_->begin_drain();
+  EXPECT_FALSE(server_->wait_idle(std::chrono::steady_clock::now() + 100ms));
+  // Still accepting and answering during the drain, but every answer closes its connection.
+  RawSocket socket(url_.port);
+  ASSERT_TRUE(socket.connected());
+  socket.send("GET /n HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto reply = socket.read_until("\r\n\r\nok");
+  EXPECT_NE(reply.find("200 OK"), std::string::npos);
+  EXPECT_NE(reply.find("Connection: close"), std::string::npos);
+  EXPECT_TRUE(socket.closed_by_peer());
+  release.set_value();
+  EXPECT_TRUE(server_->wait_idle(std::chrono::steady_clock::now() + 5s));
+  EXPECT_EQ(server_->in_flight(), 0u);
+  client.join();
+  EXPECT_EQ(received, "first;last;");
+}
+
+TEST_F(HttpServerTest, StopCutsAStreamAndTellsItsProducerAtOnce) {
+  std::promise<void> gone;
+  auto gone_future = gone.get_future();
+  std::promise<void> streaming;
+  router_->add("POST", "/stream", [&](const Request&, Responder& out) {
+    auto stream = out.stream(200, "text/plain");
+    stream->on_client_gone([&] { gone.set_value(); });
+    stream->write("first;");
+    streaming.set_value();
+    (void)gone_future.wait_for(5s);  // a producer blocked elsewhere: only the callback wakes it
+  }, Execution::Blocking);
+  start();
+  std::thread client([&] {
+    try {
+      stream_request(url_, "POST", "/stream", "{}", {}, [](int, const Headers&) { return true; },
+                     [](std::string_view) { return true; });
+    } catch (const ClientError&) {
+    }
+  });
+  ASSERT_EQ(streaming.get_future().wait_for(5s), std::future_status::ready);
+  server_->begin_drain();
+  EXPECT_FALSE(server_->wait_idle(std::chrono::steady_clock::now() + 50ms));
+  auto before = std::chrono::steady_clock::now();
+  server_->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 3s);
+  EXPECT_EQ(server_->in_flight(), 0u);
+  client.join();
+}
+
 TEST_F(HttpServerTest, ConnectionsOverTheCapGet503) {
   router_->add("GET", "/x", [](const Request&, Responder& out) { out.send(Response::text(200, "ok")); });
   ServerOptions options;
