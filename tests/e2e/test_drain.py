@@ -178,7 +178,7 @@ class WorkerDrainTest(DrainCase):
         # /health turns 503 "draining" at once, while the worker still answers.
         r = wait_health_503(worker.url)
         self.assertEqual(r.json()["status"], "draining")
-        self.assertEqual(r.header("connection"), "close")
+        self.assertEqual(r.header("connection"), "close", (r.headers, r.body))
         # New generations are refused (FastChat's in-band error frame).
         s, frames = harness.nul_frames(worker.url, "/worker_generate_stream",
                                        {"model": MODEL, "prompt": PROMPT, "max_new_tokens": 8},

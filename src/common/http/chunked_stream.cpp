@@ -1,12 +1,31 @@
 #include "common/http/chunked_stream.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 
 namespace fastchat::http {
 
 namespace http_ns = beast::http;
+
+namespace {
+
+// One chunk of the chunked transfer coding, framed here so that the producer's direct send and
+// the strand's writes put the same bytes on the wire.
+std::string frame_chunk(const std::string& data) {
+  char size[20];
+  const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+  std::string framed;
+  framed.reserve(static_cast<size_t>(n) + data.size() + 2);
+  framed.append(size, static_cast<size_t>(n)).append(data).append("\r\n");
+  return framed;
+}
+
+constexpr std::string_view kLastChunk = "0\r\n\r\n";
+
+}  // namespace
 
 ChunkedStream::ChunkedStream(std::shared_ptr<Session> session, int status,
                              std::string content_type, Headers headers, bool keep_alive)
@@ -21,7 +40,9 @@ ChunkedStream::ChunkedStream(std::shared_ptr<Session> session, int status,
   header_.chunked(true);
 }
 
-ChunkedStream::~ChunkedStream() = default;
+ChunkedStream::~ChunkedStream() {
+  if (send_fd_ >= 0) ::close(send_fd_);
+}
 
 void ChunkedStream::start() {
   serializer_.emplace(header_);
@@ -33,6 +54,11 @@ void ChunkedStream::start() {
                                 {
                                   std::lock_guard lock(self->mutex_);
                                   self->writing_ = false;
+                                  // Our own descriptor of the socket: the session may close
+                                  // its own at any time, and a closed number can be reused
+                                  // by another connection.
+                                  self->send_fd_ =
+                                      ::dup(self->session_->stream().socket().native_handle());
                                 }
                                 self->write_next();
                               });
@@ -51,8 +77,21 @@ bool ChunkedStream::write(std::string chunk) {
     mark_gone();  // stalled client: give up on it rather than block the producer forever
     return false;
   }
-  queued_bytes_ += chunk.size();
-  queue_.push_back(std::move(chunk));
+  std::string framed = frame_chunk(chunk);
+  if (!writing_ && queue_.empty() && send_fd_ >= 0) {
+    // Nothing in flight: send from this thread with one non-blocking call instead of waking an
+    // io thread for every token. Only what the socket does not take at once goes the slow way.
+    const ssize_t sent = ::send(send_fd_, framed.data(), framed.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent == static_cast<ssize_t>(framed.size())) return true;
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      lock.unlock();
+      mark_gone();
+      return false;
+    }
+    if (sent > 0) framed.erase(0, static_cast<size_t>(sent));
+  }
+  queued_bytes_ += framed.size();
+  queue_.push_back(std::move(framed));
   if (!writing_) {
     writing_ = true;
     session_->post([self = shared_from_this()] { self->write_next(); });
@@ -107,12 +146,15 @@ void ChunkedStream::write_next() {
   if (queue_.empty()) {
     if (!closed_) {
       writing_ = false;
+      // The producer may now send directly, outside the stream's operations: a deadline left
+      // armed here would close the connection under it.
+      session_->stream().expires_never();
       return;
     }
     done_ = true;
     lock.unlock();
     session_->stream().expires_after(session_->context().options.write_timeout);
-    asio::async_write(session_->stream(), http_ns::make_chunk_last(),
+    asio::async_write(session_->stream(), asio::buffer(kLastChunk.data(), kLastChunk.size()),
                       [self = shared_from_this()](beast::error_code ec, size_t) {
                         if (ec) return self->session_->shutdown();
                         self->session_->finish_exchange();
@@ -123,7 +165,7 @@ void ChunkedStream::write_next() {
   queue_.pop_front();
   lock.unlock();
   session_->stream().expires_after(session_->context().options.write_timeout);
-  asio::async_write(session_->stream(), http_ns::make_chunk(asio::buffer(in_flight_)),
+  asio::async_write(session_->stream(), asio::buffer(in_flight_),
                     [self = shared_from_this()](beast::error_code ec, size_t) {
                       self->on_written(ec);
                     });

@@ -1,7 +1,9 @@
 #pragma once
-// The session side of a streamed response: a bounded queue of chunks written in order on the
-// session's strand with chunked transfer encoding, plus client-disconnect detection while
-// the producer is busy (a read-readiness watch that peeks for EOF). Internal.
+// The session side of a streamed response: chunks in order with chunked transfer encoding,
+// sent by the producer itself while nothing is queued (one non-blocking send per token, no
+// thread hand-off), otherwise through a bounded queue written on the session's strand; plus
+// client-disconnect detection while the producer is busy (a read-readiness watch that peeks
+// for EOF). Internal.
 
 #include <condition_variable>
 #include <deque>
@@ -43,7 +45,8 @@ class ChunkedStream : public ResponseStream, public std::enable_shared_from_this
   mutable std::mutex mutex_;
   std::condition_variable drained_;
   std::deque<std::string> queue_;
-  std::string in_flight_;  // strand: the chunk being written (its buffer must live until done)
+  std::string in_flight_;  // strand: the framed chunk being written (its buffer must live until done)
+  int send_fd_ = -1;       // a dup of the socket for the producer's direct sends
   size_t queued_bytes_ = 0;
   bool writing_ = true;    // the header write is pending from construction
   bool closed_ = false;    // producer called close()

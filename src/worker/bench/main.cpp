@@ -28,6 +28,7 @@
 #include "worker/bench/tokenizer_benchmark.h"
 #include "worker/cli/launch_flags.h"
 #include "worker/engine/model_runner.h"
+#include "worker/engine/openmp_wait_policy.h"
 #include "worker/kv_cache/kv_cache_sizing.h"
 #include "worker/loader/dtype_choice.h"
 #include "worker/loader/model_config.h"
@@ -216,6 +217,7 @@ int run_serve(fastchat::bench::ServeBenchOptions options, const std::string& end
 }  // namespace
 
 int main(int argc, char** argv) {
+  fastchat::engine::prefer_passive_openmp_wait(argv);
   CLI::App app{"fastchat-bench: benchmarks for fastchat-cpp"};
   app.require_subcommand(1);
   auto* engine_cmd = app.add_subcommand("engine", "Offline engine throughput (prefill, decode)");

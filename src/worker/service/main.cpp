@@ -13,6 +13,7 @@
 #include "common/http/http_server.h"
 #include "common/process/run_program.h"
 #include "common/process/shutdown_signals.h"
+#include "worker/engine/openmp_wait_policy.h"
 #include "worker/registration/controller_registration.h"
 #include "worker/service/worker_options.h"
 #include "worker/service/worker_service.h"
@@ -79,6 +80,7 @@ int serve(service::WorkerOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  fastchat::engine::prefer_passive_openmp_wait(argv);
   CLI::App app{"fastchat-worker: serve one model to fastchat-server and FastChat clients"};
   service::WorkerOptions options;
   service::add_worker_flags(app, options);
