@@ -8,6 +8,8 @@ packages=(
   cmake ninja-build ccache g++ pkg-config python3
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev
+  # clang with libFuzzer and the sanitizer runtimes, for the fuzz targets (scripts/fuzz.sh).
+  clang libclang-rt-14-dev
   libtorch-dev libsentencepiece-dev libpcre2-dev libicu-dev libopenblas0-openmp
   # Tests of the deployment files and clients (tests/clients): curl for HTTP checks, shellcheck
   # for the shell scripts, docker-compose (v1) to validate docker/docker-compose.yml offline.

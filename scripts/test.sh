@@ -10,3 +10,9 @@ if [ ! -d "$FASTCHAT_SHARED/models/stories260K" ]; then
   exit 1
 fi
 ctest --test-dir build --output-on-failure -j 2 --timeout 600
+# Every fuzz target briefly on its committed seeds (clang, ASan+UBSan; scripts/fuzz.sh runs
+# them longer). FASTCHAT_FUZZ_SECONDS=0 skips this.
+fuzz_seconds="${FASTCHAT_FUZZ_SECONDS:-5}"
+if [ "$fuzz_seconds" != "0" ]; then
+  bash scripts/fuzz.sh --seconds "$fuzz_seconds"
+fi

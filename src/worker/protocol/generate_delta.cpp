@@ -1,5 +1,8 @@
 #include "worker/protocol/generate_delta.h"
 
+#include <cstdint>
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 namespace fastchat::protocol {
@@ -37,6 +40,25 @@ namespace {
                   std::string(line.substr(0, 120)));
 }
 
+// An int32 field. nlohmann's get<int32_t>() converts any number unchecked, and a float outside
+// the range (1e10) is undefined behaviour; found by tests/fuzz/fuzz_stream_parsers.
+int32_t read_int32(std::string_view line, const json& value, const char* field) {
+  constexpr int64_t kMin = std::numeric_limits<int32_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+  if (value.is_number_unsigned()) {
+    if (value.get<uint64_t>() <= static_cast<uint64_t>(kMax)) return value.get<int32_t>();
+  } else if (value.is_number_integer()) {
+    const auto v = value.get<int64_t>();
+    if (v >= kMin && v <= kMax) return static_cast<int32_t>(v);
+  }
+  bad_line(line, std::string(field) + " is not a 32-bit integer");
+}
+
+int32_t read_int32_field(std::string_view line, const json& object, const char* field) {
+  auto it = object.find(field);
+  return it == object.end() ? 0 : read_int32(line, *it, field);
+}
+
 }  // namespace
 
 GenerateDelta parse_delta_line(std::string_view line) {
@@ -45,9 +67,12 @@ GenerateDelta parse_delta_line(std::string_view line) {
   GenerateDelta delta;
   try {
     delta.text = value.value("text", std::string());
-    delta.token_ids = value.value("token_ids", std::vector<int32_t>());
-    delta.prompt_tokens = value.value("prompt_tokens", 0);
-    delta.completion_tokens = value.value("completion_tokens", 0);
+    if (auto it = value.find("token_ids"); it != value.end()) {
+      if (!it->is_array()) bad_line(line, "token_ids is not an array");
+      for (const auto& id : *it) delta.token_ids.push_back(read_int32(line, id, "token_ids"));
+    }
+    delta.prompt_tokens = read_int32_field(line, value, "prompt_tokens");
+    delta.completion_tokens = read_int32_field(line, value, "completion_tokens");
     if (auto it = value.find("logprobs"); it != value.end() && it->is_array()) {
       for (const auto& entry : *it) {
         TokenLogprob logprob;

@@ -53,6 +53,26 @@ TEST(GenerateDelta, MalformedLinesAreUpstreamFailures) {
   }
 }
 
+// Found by tests/fuzz/fuzz_stream_parsers: nlohmann's unchecked conversion of 1e10 to int32 was
+// undefined behaviour (UBSan float-cast-overflow); out-of-range counts are now malformed lines.
+TEST(GenerateDelta, OutOfRangeNumbersAreUpstreamFailures) {
+  for (std::string_view bad :
+       {R"({"token_ids": [1e10]})", R"({"token_ids": [2147483648]})", R"({"token_ids": [1.5]})",
+        R"({"prompt_tokens": 1e300})", R"({"completion_tokens": -2147483649})",
+        R"({"prompt_tokens": null})"}) {
+    try {
+      parse_delta_line(bad);
+      FAIL() << bad;
+    } catch (const ErrorException& e) {
+      EXPECT_EQ(e.error().code, ErrorCode::UpstreamFailed) << bad;
+    }
+  }
+  auto delta = parse_delta_line(R"({"token_ids": [-2147483648, 2147483647], "prompt_tokens": 5})");
+  EXPECT_EQ(delta.token_ids, (std::vector<int32_t>{-2147483648, 2147483647}));
+  EXPECT_EQ(delta.prompt_tokens, 5);
+  EXPECT_EQ(delta.completion_tokens, 0);
+}
+
 TEST(FrameSplitter, SplitsAcrossChunksAndSkipsEmptyFrames) {
   FrameSplitter lines('\n');
   EXPECT_TRUE(lines.push("ab").empty());
