@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "common/error/error.h"
+#include "engine_test_support.h"
 #include "test_paths.h"
 #include "worker/engine/engine.h"
 #include "worker/engine/text_stream.h"
@@ -18,6 +19,9 @@
 
 namespace fastchat::engine {
 namespace {
+
+using test_support::drain_ids;
+using test_support::greedy;
 
 struct ReferenceCase {
   std::string prompt;
@@ -48,23 +52,6 @@ std::unique_ptr<Engine> make_engine(int32_t block_size, bool reference_kernels =
   config.kv_cache_memory = 16 << 20;
   config.scheduler.max_num_batched_tokens = max_batched_tokens;
   return std::make_unique<Engine>(std::move(model), config);
-}
-
-sampling::SamplingParams greedy(int32_t max_tokens) {
-  sampling::SamplingParams params;
-  params.temperature = 0.0f;
-  params.max_tokens = max_tokens;
-  params.ignore_eos = true;  // the reference runs exactly 64 steps, whatever it generates
-  return params;
-}
-
-std::vector<int32_t> drain_ids(RequestStream& stream) {
-  std::vector<int32_t> ids;
-  while (true) {
-    auto update = stream.next();
-    for (const auto& t : update.tokens) ids.push_back(t.token);
-    if (update.finish) return ids;
-  }
 }
 
 class EngineReference : public ::testing::TestWithParam<std::tuple<int32_t, bool>> {};

@@ -8,12 +8,16 @@
 
 #include <fstream>
 
+#include "engine_test_support.h"
 #include "test_paths.h"
 #include "worker/engine/engine.h"
 #include "worker/model/model_registry.h"
 
 namespace fastchat::engine {
 namespace {
+
+using test_support::drain_ids;
+using test_support::greedy;
 
 struct Case {
   std::vector<int32_t> prompt_ids;
@@ -39,23 +43,6 @@ std::unique_ptr<Engine> make_engine(bool prefix_cache, int32_t block_size, int64
   config.kv_cache_memory = kv_bytes;
   config.enable_prefix_caching = prefix_cache;
   return std::make_unique<Engine>(std::move(model), config);
-}
-
-sampling::SamplingParams greedy(int32_t max_tokens) {
-  sampling::SamplingParams params;
-  params.temperature = 0.0f;
-  params.max_tokens = max_tokens;
-  params.ignore_eos = true;
-  return params;
-}
-
-std::vector<int32_t> drain_ids(RequestStream& stream) {
-  std::vector<int32_t> ids;
-  while (true) {
-    auto update = stream.next();
-    for (const auto& t : update.tokens) ids.push_back(t.token);
-    if (update.finish) return ids;
-  }
 }
 
 std::vector<int32_t> run(Engine& engine, const std::vector<int32_t>& prompt, int32_t max_tokens) {
