@@ -9,15 +9,18 @@
 #   matrix    stories260K and the synthetic 110M model (random weights, stories260K's tokenizer)
 #             through fastchat-server's /v1/completions: concurrency 1, 8, 32, 64; 128 output
 #             tokens (ignore_eos); prompts of 52 words (~126 tokens)
-#   native    stories260K at concurrency 32: the same load through fastchat-server and straight
-#             to the worker's /native/generate, alternately (target: the full path loses at
-#             most 10% of output tokens/s)
+#   native    stories260K and the synthetic 110M model at concurrency 32: the same load through
+#             fastchat-server and straight to the worker's /native/generate, alternately, with
+#             fastchat-server's CPU time per relayed token (target: the full path loses at most
+#             10% of output tokens/s)
 #   prefix    the synthetic 110M model (context 1024): every request starts with the same
 #             ~950-token system prompt; TTFT with the worker's prefix cache and, after a restart
 #             with --no-prefix-cache, without it (target: at least 5x lower with it)
 #   overload  stories260K on a worker whose KV cache holds about 16 whole requests, driven at
-#             concurrency 32 (target: no errors but 429s, no memory growth); the worker's RSS
-#             after a warm-up run and after each of two overload runs
+#             concurrency 32 (target: no errors but 429s, no memory growth); the worker's and
+#             fastchat-server's RSS after a warm-up run and after each of four overload runs;
+#             then a worker with --max-num-seqs 16 --max-queue-len 8 at concurrency 64 (429s
+#             past the limit)
 #
 # Usage: scripts/bench.sh [--quick] [--only SECTION[,SECTION...]] [--output FILE]
 #                         [--build-dir DIR] [--keep-logs]
@@ -94,26 +97,14 @@ rel() { local p="${1//"$tmp"/<tmp>}"; echo "${p//"$root"\//}"; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fastchat-bench.XXXXXX")
 pids=()
 
-# Stops one started process: TERM, up to 20 s, then KILL.
-stop_pid() {
-  local pid="$1" deadline=$((SECONDS + 20))
-  kill -TERM "$pid" 2>/dev/null || return 0
-  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "pid $pid ignored SIGTERM for 20 s; killing it" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=SCRIPTDIR/lib/processes.sh
+source "$root/scripts/lib/processes.sh"
 
 # shellcheck disable=SC2317  # run by the traps below
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  local i
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-    [ -n "${pids[$i]}" ] && stop_pid "${pids[$i]}"
-  done
+  stop_pids pids
   if [ "$rc" -ne 0 ]; then
     echo "bench.sh failed (status $rc); logs in $tmp" >&2
   elif [ "$keep_logs" = 1 ]; then
@@ -188,6 +179,9 @@ elif cmd == "errors":  # FILE: errors by cause, "0" when none
 elif cmd == "only429":  # FILE: exit 0 when every error (if any) is an HTTP 429
     r = load(args[0])
     sys.exit(0 if r is not None and all(k == "http_429" for k in r["errors_by_cause"]) else 1)
+elif cmd == "has429":  # FILE: exit 0 when the run got at least one HTTP 429
+    r = load(args[0])
+    sys.exit(0 if r is not None and r["errors_by_cause"].get("http_429", 0) > 0 else 1)
 PY
 fmt() { python3 "$tmp/fmt.py" "$@"; }
 table_head="| requests | errors | duration s | output tok/s | req/s | prompt tok/req | output tok/req | TTFT p50 | TTFT p99 | ITL p50 | ITL p99 | TPOT p50 | E2E p50 | E2E p99 |"
@@ -203,32 +197,10 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # start NAME CMD...: runs CMD (which must take --port 0) in the background and waits for its
 # "fastchat-X listening on URL" line; sets started_url and started_pid.
-started_url=""
-started_pid=""
 start() {
   local name="$1"
   shift
-  local log_file="$tmp/$name.log"
-  : >"$log_file"  # exists before the child opens it, so the polling below can read it at once
-  "$@" >"$log_file" 2>&1 &
-  started_pid=$!
-  pids+=("$started_pid")
-  local deadline=$((SECONDS + start_timeout))
-  started_url=""
-  while :; do
-    started_url=$(sed -n 's/^fastchat-[a-z]* listening on \(http:[^ ]*\).*$/\1/p' "$log_file" | head -n 1)
-    [ -n "$started_url" ] && return 0
-    if ! kill -0 "$started_pid" 2>/dev/null; then
-      echo "$name exited during start-up; last lines of $log_file:" >&2
-      tail -n 20 "$log_file" >&2
-      exit 1
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "$name not listening after ${start_timeout} s; see $log_file" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
+  start_and_wait pids "$tmp/$name.log" "$start_timeout" "$@" || exit 1
 }
 
 # forget PID: stops a process started by start() and drops it from the list.
@@ -239,23 +211,10 @@ forget() {
   return 0
 }
 
-models_list() { curl -fsS --max-time 10 "$server_url/v1/models" 2>/dev/null || true; }
-
-# wait_model NAME present|absent: until fastchat-server's /v1/models lists (or no longer lists) it.
-wait_model() {
-  local name="$1" want="$2" deadline=$((SECONDS + start_timeout))
-  while :; do
-    if models_list | grep -qF "\"id\":\"$name\""; then
-      [ "$want" = present ] && return 0
-    else
-      [ "$want" = absent ] && return 0
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "$server_url/v1/models: $name still not $want after ${start_timeout} s; logs in $tmp" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
+# wait_model_on_server NAME present|absent: until fastchat-server's /v1/models lists (or no
+# longer lists) it.
+wait_model_on_server() {
+  wait_model "$server_url" "$1" "$start_timeout" "$2" || { echo "logs in $tmp" >&2; exit 1; }
 }
 
 worker_pid=""
@@ -276,15 +235,16 @@ start_worker() {
   worker_pid="$started_pid"
   worker_url="$started_url"
   worker_model="$name"
-  wait_model "$name" present
+  wait_model_on_server "$name" present
 }
 stop_worker() {
   forget "$worker_pid"
   # It unregisters as it shuts down; the next worker may serve the same name with other flags.
-  wait_model "$worker_model" absent
+  wait_model_on_server "$worker_model" absent
   worker_pid=""
 }
-worker_rss_mib() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$worker_pid/status"; }
+rss_mib() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+worker_rss_mib() { rss_mib "$worker_pid"; }
 worker_log() { echo "$tmp/worker$worker_count.log"; }
 
 # serve_run NAME [fastchat-bench serve flags...]: one run; raw output in $tmp/runs/NAME.out.
@@ -327,6 +287,7 @@ controller_url="$started_url"
 note_command "$(rel "$controller_bin --host 127.0.0.1 --port 0")"
 start server "$server_bin" --host 127.0.0.1 --port 0 --controller-address "$controller_url"
 server_url="$started_url"
+server_pid="$started_pid"
 note_command "$(rel "$server_bin --host 127.0.0.1 --port 0 --controller-address $controller_url")"
 
 has_prefix_flag=0
@@ -342,12 +303,14 @@ declare -A synthetic_requests=([1]=3 [8]=16 [32]=32 [64]=64)
 native_rounds=2
 prefix_runs=("1 16" "8 32")  # concurrency, requests
 overload_requests_per_slot=8
+overload_rounds=4
 if [ "$quick" = 1 ]; then
   stories_requests=([1]=24 [8]=64 [32]=128 [64]=128)
   synthetic_requests=([1]=1 [8]=8 [32]=32 [64]=64)
   native_rounds=1
   prefix_runs=("1 4")
   overload_requests_per_slot=2
+  overload_rounds=2
 fi
 common=(--endpoint completions --ignore-eos --output-len "$output_len" --prompt-len "$prompt_words")
 
@@ -382,42 +345,62 @@ fi
 # ---------------------------------------------------------------------------------------------
 if wants native; then
   c=32
-  n="${stories_requests[$c]}"
-  say "### Full path against the worker's native endpoint: stories260K, concurrency $c"
+  clock_ticks=$(getconf CLK_TCK)
+  cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+  say "### Full path against the worker's native endpoint, concurrency $c"
   say ""
-  say "The same requests (\`--prompt-len $prompt_words --output-len $output_len --ignore-eos\`, $n per run)"
+  say "The same requests (\`--prompt-len $prompt_words --output-len $output_len --ignore-eos\`)"
   say "through fastchat-server's /v1/completions and straight to the worker's /native/generate"
-  say "(\`--endpoint native --url <worker>\`), alternately, $native_rounds round(s). Latencies in ms."
+  say "(\`--endpoint native --url <worker>\`), alternately, $native_rounds round(s) per model after an"
+  say "unmeasured warm-up run of $c requests through fastchat-server. The last"
+  say "column is fastchat-server's CPU time (user + system, from /proc) per output token it relayed."
+  say "Latencies in ms."
   say ""
-  say "| path | round $table_head"
-  say "|---|---:$table_rule"
-  if [ -z "$worker_pid" ] || [ "$worker_model" != stories260K ]; then
-    start_worker stories260K "$stories"
-  fi
-  full_runs=()
-  native_runs=()
-  for ((round = 1; round <= native_rounds; round++)); do
-    serve_run "native-full-$round" --url "$server_url/v1" --model stories260K "${common[@]}" \
-      --concurrency "$c" --num-requests "$n"
-    full_runs+=("$(run_file "native-full-$round")")
-    say "$(fmt row "$(run_file "native-full-$round")" "client → fastchat-server → worker" "$round")"
-    serve_run "native-direct-$round" --url "$worker_url" --model stories260K \
-      --endpoint native --ignore-eos --output-len "$output_len" --prompt-len "$prompt_words" \
-      --concurrency "$c" --num-requests "$n"
-    native_runs+=("$(run_file "native-direct-$round")")
-    say "$(fmt row "$(run_file "native-direct-$round")" "client → worker /native/generate" "$round")"
+  say "| model | path | round $table_head server CPU µs/token |"
+  say "|---|---|---:$table_rule---:|"
+  verdicts=()
+  for model in stories260K synthetic-110M; do
+    if [ "$model" = stories260K ]; then
+      n="${stories_requests[$c]}"
+      [ "$worker_model" = stories260K ] || start_worker stories260K "$stories"
+    else
+      n=$((2 * synthetic_requests[$c]))
+      ensure_synthetic
+      [ "$worker_model" = synthetic-110M ] || start_worker synthetic-110M "$synthetic"
+    fi
+    # A fresh worker's first requests are slower (allocation, caches): not measured.
+    serve_run "native-$model-warmup" --url "$server_url/v1" --model "$model" "${common[@]}" \
+      --concurrency "$c" --num-requests "$c"
+    full_runs=()
+    native_runs=()
+    for ((round = 1; round <= native_rounds; round++)); do
+      ticks_before=$(cpu_ticks "$server_pid")
+      serve_run "native-$model-full-$round" --url "$server_url/v1" --model "$model" "${common[@]}" \
+        --concurrency "$c" --num-requests "$n"
+      ticks=$(($(cpu_ticks "$server_pid") - ticks_before))
+      full_file=$(run_file "native-$model-full-$round")
+      full_runs+=("$full_file")
+      per_token=$(python3 -c "t = '$(fmt get "$full_file" output_tokens)'
+print(f'{1e6 * $ticks / $clock_ticks / float(t):.1f}' if t else 'n/a')")
+      say "$(fmt row "$full_file" "$model" "client → fastchat-server → worker" "$round") $per_token |"
+      serve_run "native-$model-direct-$round" --url "$worker_url" --model "$model" \
+        --endpoint native --ignore-eos --output-len "$output_len" --prompt-len "$prompt_words" \
+        --concurrency "$c" --num-requests "$n"
+      native_runs+=("$(run_file "native-$model-direct-$round")")
+      say "$(fmt row "$(run_file "native-$model-direct-$round")" "$model" "client → worker /native/generate" "$round") – |"
+    done
+    full_tps=$(fmt mean output_tokens_per_s "${full_runs[@]}")
+    native_tps=$(fmt mean output_tokens_per_s "${native_runs[@]}")
+    if [ -n "$full_tps" ] && [ -n "$native_tps" ]; then
+      verdicts+=("$(python3 -c "f, n = $full_tps, $native_tps; loss = 100 * (1 - f / n)
+print(f'$model: full path {f:,.0f} output tokens/s against {n:,.0f} native (mean of the rounds): '
+      f'{loss:.1f}% lost; target at most 10%: ' + ('**met**' if loss <= 10 else '**not met**') + '.')")")
+    else
+      verdicts+=("$model: no comparison, a run failed (see the rows above).")
+    fi
   done
-  full_tps=$(fmt mean output_tokens_per_s "${full_runs[@]}")
-  native_tps=$(fmt mean output_tokens_per_s "${native_runs[@]}")
   say ""
-  if [ -n "$full_tps" ] && [ -n "$native_tps" ]; then
-    verdict=$(python3 -c "f, n = $full_tps, $native_tps; loss = 100 * (1 - f / n)
-print(f'full path {f:,.0f} output tokens/s against {n:,.0f} native (mean of the rounds): '
-      f'{loss:.1f}% lost; target at most 10%: ' + ('**met**' if loss <= 10 else '**not met**'))")
-    say "$verdict"
-  else
-    say "No comparison: a run failed (see the rows above)."
-  fi
+  for verdict in "${verdicts[@]}"; do say "- $verdict"; done
   say ""
 fi
 
@@ -511,29 +494,53 @@ print(2 * c['num_hidden_layers'] * c.get('num_key_value_heads', c['num_attention
   rss_start=$(worker_rss_mib)
   say "Worker log: \`${kv_line:-no KV cache line found}\`; RSS after loading: $rss_start MiB."
   say ""
-  say "| run | concurrency $table_head worker RSS MiB after |"
-  say "|---|---:$table_rule---:|"
+  say "| run | concurrency $table_head worker RSS MiB after | server RSS MiB after |"
+  say "|---|---:$table_rule---:|---:|"
   serve_run overload-warmup --url "$server_url/v1" --model stories260K "${common[@]}" \
     --concurrency "$slots" --num-requests "$n"
   rss_warm=$(worker_rss_mib)
-  say "$(fmt row "$(run_file overload-warmup)" "warm-up" "$slots") $rss_warm |"
+  server_rss_warm=$(rss_mib "$server_pid")
+  say "$(fmt row "$(run_file overload-warmup)" "warm-up" "$slots") $rss_warm | $server_rss_warm |"
   overload_ok=1
   rss_runs=()
-  for round in 1 2; do
+  server_rss_runs=()
+  for ((round = 1; round <= overload_rounds; round++)); do
     serve_run "overload-$round" --url "$server_url/v1" --model stories260K "${common[@]}" \
       --concurrency "$c" --num-requests "$n"
     rss_runs+=("$(worker_rss_mib)")
-    say "$(fmt row "$(run_file "overload-$round")" "overload $round" "$c") ${rss_runs[-1]} |"
+    server_rss_runs+=("$(rss_mib "$server_pid")")
+    say "$(fmt row "$(run_file "overload-$round")" "overload $round" "$c") ${rss_runs[-1]} | ${server_rss_runs[-1]} |"
     fmt only429 "$(run_file "overload-$round")" || overload_ok=0
   done
-  sleep 2  # let the engine go idle before the last reading
-  rss_idle=$(worker_rss_mib)
+  # Past the queue limit: a worker running at most 16 sequences that queues at most 8 more
+  # refuses the rest at once, which fastchat-server answers with 429.
+  queue_limit=8
+  start_worker stories260K "$stories" --kv-cache-memory "$kv_bytes" --max-num-seqs "$slots" \
+    --max-queue-len "$queue_limit"
+  serve_run overload-queue-limit --url "$server_url/v1" --model stories260K "${common[@]}" \
+    --concurrency "$((4 * slots))" --num-requests "$n"
+  say "$(fmt row "$(run_file overload-queue-limit)" "\`--max-num-seqs $slots --max-queue-len $queue_limit\`" "$((4 * slots))") $(worker_rss_mib) | $(rss_mib "$server_pid") |"
+  fmt only429 "$(run_file overload-queue-limit)" || overload_ok=0
+  queue_refused=1
+  fmt has429 "$(run_file overload-queue-limit)" || queue_refused=0
   say ""
-  say "Errors: $(fmt errors "$(run_file overload-1)") and $(fmt errors "$(run_file overload-2)") in the two"
-  say "overload runs ($([ "$overload_ok" = 1 ] && echo "target met: none but 429s" || echo "**target not met**: errors other than 429"))."
-  say "RSS: $rss_start MiB loaded, $rss_warm MiB after the warm-up, ${rss_runs[0]} and ${rss_runs[1]} MiB after the"
-  say "overload runs, $rss_idle MiB idle 2 s later ($(python3 -c "d = ${rss_runs[1]} - $rss_warm
-print(f'{d:+d} MiB from the warm-up to the second overload run')"))."
+  errors_all=""
+  for ((round = 1; round <= overload_rounds; round++)); do
+    errors_all+="${errors_all:+, }$(fmt errors "$(run_file "overload-$round")")"
+  done
+  say "Errors in the $overload_rounds overload runs: $errors_all; past the queue limit:"
+  say "$(fmt errors "$(run_file overload-queue-limit)") ($([ "$overload_ok" = 1 ] && echo "target met: no errors but 429s" || echo "**target not met**: errors other than 429"); $([ "$queue_refused" = 1 ] && echo "the queue limit refused requests with 429" || echo "**no 429 past the queue limit**"))."
+  say "$(python3 -c "w = [$(IFS=,; echo "${rss_runs[*]}")]; s = [$(IFS=,; echo "${server_rss_runs[*]}")]
+ww, sw = $rss_warm, $server_rss_warm
+def verdict(name, warm, runs):
+    grow = runs[-1] - warm
+    late = runs[-1] - runs[len(runs) // 2]
+    ok = grow <= max(0.10 * warm, 2) and late <= 1  # 2 MiB: allocator noise of a small heap
+    return (f'{name} RSS {warm} MiB after the warm-up, {runs[-1]} after the last overload run '
+            f'({grow:+d} MiB; {late:+d} over the second half of the runs): '
+            + ('**stable**' if ok else '**growing**'))
+print(verdict('Worker', ww, w) + '; ' + verdict('fastchat-server', sw, s) + '.')")"
+  say "(Worker RSS after loading: $rss_start MiB.)"
   say ""
 fi
 

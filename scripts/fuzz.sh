@@ -11,7 +11,8 @@
 # --update-corpus merges the new interesting inputs back into the committed corpus (minimized
 # with -merge=1); without it the repository's corpus is never written to.
 # The tokenizer target reads ../shared/tokenizers/qwen3 beside the checkout, or
-# $FASTCHAT_SHARED/tokenizers/qwen3.
+# $FASTCHAT_SHARED/tokenizers/qwen3. A target's libFuzzer dictionary (keywords, field names,
+# framing tokens), tests/fuzz/dictionaries/<target>.dict, is passed with -dict= when it exists.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +25,7 @@ update_corpus=0
 artifacts=""
 targets=()
 
-usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -82,11 +83,14 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "$artifacts/$t"
   [ -d "$seeds" ] && cp -R "$seeds/." "$corpus/"
   log="$work/$t.log"
-  echo "== $t: ${seconds}s"
+  dict="$root/tests/fuzz/dictionaries/$t.dict"
+  dict_flag=()
+  [ -f "$dict" ] && dict_flag=(-dict="$dict")
+  echo "== $t: ${seconds}s${dict_flag[*]:+ (dictionary $(basename "$dict"))}"
   touch "$log.start"
   rc=0
   "$binary" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=4096 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/$t/" "$corpus" >"$log" 2>&1 || rc=$?
+    "${dict_flag[@]}" -artifact_prefix="$artifacts/$t/" "$corpus" >"$log" 2>&1 || rc=$?
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
   [ -n "$execs" ] || execs="$(grep -o '^#[0-9]*' "$log" | tail -n 1 | tr -d '#')"
   found=()

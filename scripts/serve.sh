@@ -53,13 +53,7 @@ stop_all() {
   trap - EXIT INT TERM
   if [ "${#pids[@]}" -gt 0 ]; then
     echo "stopping ${names[*]} (pids ${pids[*]})" >&2
-    kill -TERM "${pids[@]}" 2>/dev/null || true
-    local pid deadline=$((SECONDS + 15))
-    for pid in "${pids[@]}"; do
-      while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-      wait "$pid" 2>/dev/null || true
-    done
+    stop_pids pids 15
     echo "stopped" >&2
   fi
   exit "$rc"
@@ -68,27 +62,13 @@ trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# shellcheck source=SCRIPTDIR/lib/processes.sh
+source "$root/scripts/lib/processes.sh"
 start() {  # NAME BINARY ARGS...: starts it and waits until it prints "listening on"
   local name="$1"
   shift
-  local log="$log_dir/$name.log"
-  : >"$log"  # exists before the child opens it, so the polling below can read it at once
-  "$@" >"$log" 2>&1 &
-  pids+=($!)
   names+=("$name")
-  local pid=$! deadline=$((SECONDS + timeout_s))
-  until grep -q "listening on http" "$log"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "$name exited during start-up; last lines of $log:" >&2
-      tail -n 20 "$log" >&2
-      exit 1
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "$name not listening after ${timeout_s} s; see $log" >&2
-      exit 1
-    fi
-    sleep 0.1
-  done
+  start_and_wait pids "$log_dir/$name.log" "$timeout_s" "$@" || exit 1
 }
 
 start controller "$bin/controller/fastchat-controller" --host 127.0.0.1 --port "$controller_port"
@@ -97,14 +77,7 @@ start worker "$bin/worker/service/fastchat-worker" --host 127.0.0.1 --port "$wor
 start server "$bin/webserver/fastchat-server" --host 127.0.0.1 --port "$server_port" \
   --controller-address "$controller_url"
 
-deadline=$((SECONDS + timeout_s))
-until curl -fsS --max-time 5 "$server_url/v1/models" 2>/dev/null | grep -qF "\"id\":\"$name\""; do
-  if [ "$SECONDS" -ge "$deadline" ]; then
-    echo "$server_url/v1/models does not list $name after ${timeout_s} s; logs in $log_dir" >&2
-    exit 1
-  fi
-  sleep 0.2
-done
+wait_model "$server_url" "$name" "$timeout_s" || { echo "logs in $log_dir" >&2; exit 1; }
 
 cat <<EOF
 

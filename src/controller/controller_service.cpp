@@ -2,6 +2,7 @@
 
 #include <future>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,13 @@ std::string join(const std::vector<std::string>& items) {
     out += item;
   }
   return out;
+}
+
+// A client's string as logged: at most 200 characters, so one request cannot write a huge line.
+std::string shown(std::string_view text) {
+  constexpr size_t kMaxChars = 200;
+  if (text.size() <= kMaxChars) return std::string(text);
+  return std::string(text.substr(0, kMaxChars)) + "...";
 }
 
 void send_json(http::Responder& responder, const json& body) {
@@ -95,8 +103,8 @@ void ControllerService::register_worker(const http::Request& request,
   auto registration = parse_register_request(parse_json_object(request.body));
   const auto& name = registration.worker_name;
   if (!options_.allowed_hosts.allows(registration.url.host)) {
-    spdlog::warn("refused registration of {} from {}: host not in --allowed-worker-hosts", name,
-                 request.remote_address);
+    spdlog::warn("refused registration of {} from {}: host not in --allowed-worker-hosts",
+                 shown(name), request.remote_address);
     throw_error(ErrorCode::Forbidden,
                 "worker_name " + name + " is not on this controller's --allowed-worker-hosts list",
                 "worker_name");
@@ -195,7 +203,7 @@ void ControllerService::get_worker_address(const http::Request& request,
                                            http::Responder& responder) {
   const auto ask = parse_address_request(parse_json_object(request.body));
   const auto address = registry_.dispatch(ask.model, ask.exclude, policy_);
-  spdlog::debug("get_worker_address {} -> {}", ask.model, address.value_or("(none)"));
+  spdlog::debug("get_worker_address {} -> {}", shown(ask.model), address.value_or("(none)"));
   send_json(responder, json{{"address", address.value_or("")}});
 }
 

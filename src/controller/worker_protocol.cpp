@@ -43,6 +43,17 @@ const json& required(const json& body, std::string_view field, ErrorCode code,
   return *it;
 }
 
+// A worker URL from a request (Url::parse refuses paths that could forge a request line).
+// Worker addresses are short; a bound keeps megabyte names out of the registry and the logs.
+http::Url parse_request_url(const std::string& text, std::string_view param) {
+  constexpr size_t kMaxUrlChars = 2048;
+  if (text.size() > kMaxUrlChars) {
+    bad(ErrorCode::InvalidRequest, param,
+        "must be an http:// URL of at most " + std::to_string(kMaxUrlChars) + " characters");
+  }
+  return http::Url::parse(text, param, /*from_request=*/true);
+}
+
 }  // namespace
 
 json parse_json_object(std::string_view body) {
@@ -93,7 +104,7 @@ json to_json(const WorkerStatus& status) {
 http::Url parse_worker_url(const json& body, std::string_view param) {
   const auto& value = required(body, param, ErrorCode::InvalidRequest, param);
   if (!value.is_string()) bad(ErrorCode::InvalidRequest, param, "must be an http:// URL string");
-  return http::Url::parse(value.get_ref<const std::string&>(), param, /*from_request=*/true);
+  return parse_request_url(value.get_ref<const std::string&>(), param);
 }
 
 RegisterRequest parse_register_request(const json& body) {
@@ -128,8 +139,7 @@ AddressRequest parse_address_request(const json& body) {
     if (!it->is_array()) bad(ErrorCode::InvalidRequest, "exclude", "must be a list of worker addresses");
     for (const auto& entry : *it) {
       if (!entry.is_string()) bad(ErrorCode::InvalidRequest, "exclude", "must hold address strings only");
-      request.exclude.push_back(
-          http::Url::parse(entry.get_ref<const std::string&>(), "exclude", true).to_string());
+      request.exclude.push_back(parse_request_url(entry.get_ref<const std::string&>(), "exclude").to_string());
     }
   }
   return request;

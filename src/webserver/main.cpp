@@ -18,16 +18,22 @@ namespace {
 
 using namespace fastchat;
 
+std::chrono::milliseconds to_milliseconds(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000.0));
+}
+
 int serve(const api::ServerOptions& options) {
   process::block_shutdown_signals();
   http::ClientOptions controller_calls;
   controller_calls.connect_timeout = std::chrono::seconds(3);
   controller_calls.read_timeout = std::chrono::seconds(10);
+  upstream::ControllerClientOptions outage;
+  outage.outage_grace = to_milliseconds(options.controller_outage_grace_s);
   upstream::ControllerClient controller(
-      http::Url::parse(options.controller_address, "--controller-address"), controller_calls);
+      http::Url::parse(options.controller_address, "--controller-address"), controller_calls,
+      outage);
   upstream::WorkerPoolOptions pool_options;
-  pool_options.worker_read_timeout =
-      std::chrono::milliseconds(static_cast<int64_t>(options.worker_timeout_s * 1000.0));
+  pool_options.worker_read_timeout = to_milliseconds(options.worker_timeout_s);
   upstream::WorkerPool pool(controller, pool_options);
   api::OpenAiService service(controller, pool, {options.api_keys});
 
@@ -36,10 +42,12 @@ int serve(const api::ServerOptions& options) {
   server_options.port = static_cast<uint16_t>(options.port);
   server_options.max_body_bytes = options.max_body_bytes;
   server_options.max_connections = options.max_connections;
+  server_options.write_timeout = to_milliseconds(options.write_timeout_s);
   http::HttpServer server(server_options, service.router());
   server.start();
   std::cout << "fastchat-server listening on " << server.url() << std::endl;
-  spdlog::info("controller {}; API keys: {}", options.controller_address,
+  spdlog::info("controller {} (outage grace {} s); API keys: {}", options.controller_address,
+               options.controller_outage_grace_s,
                options.api_keys.empty() ? "off (open)" : std::to_string(options.api_keys.size()));
   spdlog::info("received {}, shutting down", process::wait_for_shutdown_signal());
   server.begin_drain();

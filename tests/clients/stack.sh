@@ -12,6 +12,7 @@
 # STACK_START_TIMEOUT (seconds, default 60) bounds each wait.
 
 stack_dir=$(mktemp -d "${TMPDIR:-/tmp}/fastchat-stack.XXXXXX")
+# shellcheck disable=SC2034  # used by name: start_and_wait and stop_pids append and read it
 stack_pids=()
 stack_names=()
 stack_url=""
@@ -20,18 +21,7 @@ stack_timeout="${STACK_START_TIMEOUT:-60}"
 stack_stop() {
   local rc=$?
   trap - EXIT INT TERM
-  local pid
-  for pid in "${stack_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  # Bounded: a process still there after 10 s is killed.
-  local deadline=$((SECONDS + 10))
-  for pid in "${stack_pids[@]}"; do
-    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "pid $pid ignored SIGTERM for 10 s; killing it" >&2
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-  done
+  stop_pids stack_pids 10
   if [ "$rc" -ne 0 ]; then
     local name
     for name in "${stack_names[@]}"; do
@@ -46,30 +36,16 @@ trap stack_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# shellcheck source=SCRIPTDIR/../../scripts/lib/processes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/processes.sh"
+
 stack_start() {  # NAME CMD...
   local name="$1"
   shift
-  local log="$stack_dir/$name.log"
-  : >"$log"  # exists before the child opens it, so the polling below can read it at once
-  "$@" >"$log" 2>&1 &
-  local pid=$!
-  stack_pids+=("$pid")
   stack_names+=("$name")
-  local deadline=$((SECONDS + stack_timeout))
-  stack_url=""
-  while :; do
-    stack_url=$(sed -n 's/^fastchat-[a-z]* listening on \(http:[^ ]*\).*$/\1/p' "$log" | head -n 1)
-    [ -n "$stack_url" ] && return 0
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "$name exited before listening" >&2
-      return 1
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "$name not listening after ${stack_timeout} s" >&2
-      return 1
-    fi
-    sleep 0.1
-  done
+  start_and_wait stack_pids "$stack_dir/$name.log" "$stack_timeout" "$@" || return 1
+  # shellcheck disable=SC2034  # read by the scripts that source this file
+  stack_url="$started_url"
 }
 
 stack_get() {  # URL
@@ -77,13 +53,5 @@ stack_get() {  # URL
 }
 
 stack_wait_model() {  # SERVER_URL MODEL
-  local deadline=$((SECONDS + stack_timeout))
-  while :; do
-    if stack_get "$1/v1/models" 2>/dev/null | grep -q "\"id\":\"$2\""; then return 0; fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "$1/v1/models does not list $2 after ${stack_timeout} s" >&2
-      return 1
-    fi
-    sleep 0.2
-  done
+  wait_model "$1" "$2" "$stack_timeout"
 }

@@ -248,10 +248,7 @@ class Stack:
 
     def start(self):
         try:
-            self.controller = self._spawn("controller", [
-                CONTROLLER_BIN, "--host", "127.0.0.1", "--port", "0",
-                "--heart-beat-expiration", self.expiry, *self.controller_args])
-            self.controller.wait_listening()
+            self.start_controller()
             for _ in range(self.num_workers):
                 self.start_worker(self.model_names, self.worker_args)
             models = [self.model_names.split(",")[0]] if self.num_workers else []
@@ -260,6 +257,29 @@ class Stack:
         except BaseException:
             self.stop()
             raise
+
+    def start_controller(self, port=0, timeout=STARTUP_TIMEOUT):
+        """Starts a controller and makes it the stack's; `port` (e.g. the one of a controller
+        killed before, for a restart) or 0 for any free port. A port just freed by a killed
+        process is retried until `timeout` should the bind still fail."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.controller = self._spawn("controller", [
+                CONTROLLER_BIN, "--host", "127.0.0.1", "--port", port,
+                "--heart-beat-expiration", self.expiry, *self.controller_args])
+            try:
+                self.controller.wait_listening(max(0.1, deadline - time.monotonic()))
+                return self.controller
+            except StartupError:
+                if port == 0 or self.controller.alive() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def kill_controller(self):
+        """SIGKILLs the controller (no drain, nothing unregistered); returns its port."""
+        port = urlparse(self.controller.url).port
+        self.controller.kill()
+        return port
 
     def _spawn(self, name, argv):
         proc = Proc(name, argv)
@@ -303,9 +323,9 @@ class Stack:
         for proc in reversed(self.procs):
             proc.stop()
 
-    def assert_alive(self):
+    def assert_alive(self, controller=True):
         """Raises if the controller or a server died (a crash during the tests)."""
-        for proc in [self.controller, *self.servers]:
+        for proc in [self.controller if controller else None, *self.servers]:
             if proc is not None and not proc.alive():
                 raise AssertionError(f"{proc.name} (pid {proc.pid}) died with "
                                      f"{proc.popen.returncode}:\n{proc.log_tail()}")

@@ -255,7 +255,9 @@ class ServerDrainTest(DrainCase):
         for key in ("message", "type", "param", "code"):
             self.assertIn(key, err, err)
         self.assertIn("shutting down", err["message"])
-        server.wait_for_log(r"draining 1 request\(s\) in flight", 5)
+        # At least the held stream; a request answered just before may still be counted (its
+        # last write completes on the server after the client has read it).
+        server.wait_for_log(r"draining [1-9]\d* request\(s\) in flight", 5)
         time.sleep(0.3)
         self.assertTrue(server.alive(), "the server must wait for its stream in flight")
 
@@ -271,7 +273,7 @@ class ServerDrainTest(DrainCase):
                     finishes[choice["index"]] = choice["finish_reason"]
         self.assertEqual(finishes, {i: "length" for i in range(CHOICES)})
         self.assertEqual(wait_exit(server, EXIT_DEADLINE), 0, server.log_tail())
-        self.assertRegex(server.log_text(), r"drained 1 request\(s\)")
+        self.assertRegex(server.log_text(), r"drained [1-9]\d* request\(s\)")
 
 
 class ControllerDrainTest(unittest.TestCase):

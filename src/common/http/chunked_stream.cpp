@@ -116,6 +116,11 @@ bool ChunkedStream::client_gone() const {
   return gone_;
 }
 
+bool ChunkedStream::congested() const {
+  std::lock_guard lock(mutex_);
+  return queued_bytes_ >= session_->context().options.max_queued_stream_bytes;
+}
+
 void ChunkedStream::on_client_gone(std::function<void()> callback) {
   {
     std::lock_guard lock(mutex_);

@@ -26,6 +26,7 @@ class ChunkedStream : public ResponseStream, public std::enable_shared_from_this
   bool write(std::string chunk) override;
   void close() override;
   bool client_gone() const override;
+  bool congested() const override;
   void on_client_gone(std::function<void()> callback) override;
 
   /// Strand: sends the header, then drains the queue.

@@ -40,6 +40,10 @@ struct HttpServer::Impl {
       refuse(std::move(socket));
       return;
     }
+    // Streamed tokens are small writes each; Nagle's algorithm would hold one back until the
+    // previous one is acknowledged.
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     std::make_shared<Session>(std::move(socket), context)->start();
   }
 

@@ -21,6 +21,9 @@ class ResponseStream {
   virtual void close() = 0;
   /// True once the client disconnected or a write failed.
   virtual bool client_gone() const = 0;
+  /// True while write() would block (the queue is full). Lets a producer that must not block
+  /// (one thread relaying many streams) hand this one to a thread that may.
+  virtual bool congested() const { return false; }
   /// Runs `callback` (once, on an I/O thread) when the client goes away before close(); runs it
   /// at once if it already has. Lets a producer blocked elsewhere (waiting on the engine)
   /// cancel its work promptly.

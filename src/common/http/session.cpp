@@ -21,6 +21,7 @@ class StreamHandle : public ResponseStream {
   bool write(std::string chunk) override { return stream_->write(std::move(chunk)); }
   void close() override { stream_->close(); }
   bool client_gone() const override { return stream_->client_gone(); }
+  bool congested() const override { return stream_->congested(); }
   void on_client_gone(std::function<void()> callback) override {
     stream_->on_client_gone(std::move(callback));
   }

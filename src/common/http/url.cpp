@@ -19,9 +19,14 @@ std::string Url::authority() const {
 
 Url Url::parse(std::string_view text, std::string_view param, bool from_request) {
   auto fail = [&](const std::string& why) -> Url {
+    // Echoed with control and non-ASCII bytes masked: the message may reach a log line.
+    std::string shown(text.substr(0, 200));
+    for (char& c : shown) {
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+    }
     throw_error(from_request ? ErrorCode::InvalidRequest : ErrorCode::InvalidConfig,
                 std::string(param) + " must be an http:// URL such as http://127.0.0.1:21002 (" +
-                    why + "), got '" + std::string(text.substr(0, 200)) + "'",
+                    why + "), got '" + shown + "'",
                 std::string(param));
   };
   constexpr std::string_view kScheme = "http://";
@@ -34,6 +39,12 @@ Url Url::parse(std::string_view text, std::string_view param, bool from_request)
   std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
   if (authority.find('@') != std::string_view::npos) return fail("credentials are not allowed");
   if (path.find_first_of("?#") != std::string_view::npos) return fail("query or fragment");
+  for (const char c : path) {
+    // The path goes into request lines as given: a space, CR/LF or any other control byte
+    // would split or forge the request.
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f) return fail("the path may hold visible ASCII characters only");
+  }
 
   Url url;
   std::string_view port_text;

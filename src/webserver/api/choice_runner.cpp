@@ -10,12 +10,16 @@ ChoiceRunner::~ChoiceRunner() {
   for (auto& thread : threads_) thread.join();
 }
 
-void ChoiceRunner::run_job(const ChoiceJob& job, const std::function<void(ChoiceEvent&&)>& emit) {
+void ChoiceRunner::run_job(const ChoiceJob& job, const std::function<void(ChoiceEvent&&)>& emit,
+                          std::function<bool()> emit_would_block) {
+  upstream::DeltaSink sink{
+      [&](const protocol::GenerateDelta& delta) {
+        emit(ChoiceEvent{job.index, job.prompt_index, delta, std::nullopt});
+        return !*cancelled_;
+      },
+      std::move(emit_would_block), [flag = cancelled_] { return flag->load(); }};
   try {
-    pool_.generate(model_, job.request, [&](const protocol::GenerateDelta& delta) {
-      emit(ChoiceEvent{job.index, job.prompt_index, delta, std::nullopt});
-      return !*cancelled_;
-    });
+    pool_.generate(model_, job.request, sink);
   } catch (const ErrorException& e) {
     emit(ChoiceEvent{job.index, job.prompt_index, {}, e.error()});
   } catch (const std::exception& e) {
@@ -24,21 +28,24 @@ void ChoiceRunner::run_job(const ChoiceJob& job, const std::function<void(Choice
   }
 }
 
-void ChoiceRunner::run(const ChoiceSink& sink) {
+void ChoiceRunner::run(const ChoiceSink& sink, std::function<bool()> sink_would_block) {
   if (jobs_.size() == 1) {
     // The sink runs inside the worker pool's delta callback; it reports a refusal through the
     // cancel flag rather than an exception, which the pool would take for a worker failure.
-    run_job(jobs_.front(), [&](ChoiceEvent&& event) {
-      if (*cancelled_) return;
-      if (!sink(std::move(event))) cancel();
-    });
+    run_job(
+        jobs_.front(),
+        [&](ChoiceEvent&& event) {
+          if (*cancelled_) return;
+          if (!sink(std::move(event))) cancel();
+        },
+        std::move(sink_would_block));
     return;
   }
   running_ = jobs_.size();
   threads_.reserve(jobs_.size());
   for (const auto& job : jobs_) {
     threads_.emplace_back([this, &job] {
-      run_job(job, [this](ChoiceEvent&& event) { push(std::move(event)); });
+      run_job(job, [this](ChoiceEvent&& event) { push(std::move(event)); }, [] { return false; });
       std::lock_guard lock(mutex_);
       --running_;
       ready_.notify_all();

@@ -45,9 +45,11 @@ class ChoiceRunner {
   ChoiceRunner(const ChoiceRunner&) = delete;
   ChoiceRunner& operator=(const ChoiceRunner&) = delete;
 
-  /// Runs every job, handing each event to `sink` on the calling thread, until all have ended
-  /// or the sink refuses one. Once only.
-  void run(const ChoiceSink& sink);
+  /// Runs every job, handing each event to `sink`, until all have ended or the sink refuses
+  /// one. Once only. `sink_would_block` says when the sink could block: until then, a single
+  /// job's events may be handed over on the worker pool's poller thread (the calling thread
+  /// waits meanwhile, so the sink still sees one thread at a time).
+  void run(const ChoiceSink& sink, std::function<bool()> sink_would_block = [] { return false; });
   /// Stops every job at its next delta (their workers see the connection close). Any thread.
   void cancel() { *cancelled_ = true; }
   /// The flag cancel() sets, for callbacks that may outlive this runner.
@@ -55,7 +57,8 @@ class ChoiceRunner {
 
  private:
   /// One job to its end; every delta, or the failure that ended it, goes to `emit`.
-  void run_job(const ChoiceJob& job, const std::function<void(ChoiceEvent&&)>& emit);
+  void run_job(const ChoiceJob& job, const std::function<void(ChoiceEvent&&)>& emit,
+               std::function<bool()> emit_would_block);
   void push(ChoiceEvent event);
   std::optional<ChoiceEvent> next();
 

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <map>
 
+#include "webserver/openai/chunk_encoder.h"
 #include "webserver/openai/logprobs_json.h"
 #include "webserver/openai/sse.h"
 
@@ -82,11 +83,12 @@ class EventStreamWriter {
         cancel_flag_(std::move(cancel_flag)),
         id_(openai::make_id(endpoint.chat ? "chatcmpl-" : "cmpl-")),
         created_(std::time(nullptr)),
+        encoder_(endpoint.chat, id_, created_, endpoint.model, endpoint.logprobs),
         started_(endpoint.num_choices, false),
         text_offset_(endpoint.num_choices, 0) {}
 
   /// False once the stream cannot go on (a failure, or the client left).
-  bool add(const ChoiceEvent& event) {
+  bool add(ChoiceEvent&& event) {
     metrics_.on_event(event);
     auto failure = failure_of(event);
     if (!stream_) {
@@ -103,26 +105,26 @@ class EventStreamWriter {
       return false;
     }
     usage_.add(event);
-    const auto& delta = event.delta;
+    auto& delta = event.delta;
     const int index = event.index;
     openai::ChoiceDelta piece;
     piece.index = index;
-    piece.text = delta.text;
-    piece.logprobs = delta.logprobs;
-    piece.finish_reason = delta.finish_reason;
+    piece.text = std::move(delta.text);
+    piece.logprobs = std::move(delta.logprobs);
+    piece.finish_reason = std::move(delta.finish_reason);
     piece.first = endpoint_.chat && !started_[index];
     if (!piece.first && piece.text.empty() && piece.logprobs.empty() && !piece.finish_reason) {
       return true;  // token ids whose text is still held back (partial UTF-8, a possible stop)
     }
     started_[index] = true;
-    auto chunk = endpoint_.chat
-                     ? openai::chat_completion_chunk(id_, created_, endpoint_.model, piece, endpoint_.logprobs)
-                     : openai::completion_chunk(id_, created_, endpoint_.model, piece,
-                                                endpoint_.logprobs, text_offset_[index]);
-    text_offset_[index] += openai::utf8_length(piece.text);
-    alive_ = stream_->write(openai::sse_event(chunk));
+    auto event_text = encoder_.event(piece, text_offset_[index]);
+    if (!endpoint_.chat && endpoint_.logprobs) text_offset_[index] += openai::utf8_length(piece.text);
+    alive_ = stream_->write(std::move(event_text));
     return alive_;
   }
+
+  /// True while add() could block on the client.
+  bool congested() const { return stream_ && stream_->congested(); }
 
   /// After the last event: usage, [DONE], and the end of the stream.
   void finish() {
@@ -148,6 +150,7 @@ class EventStreamWriter {
   std::shared_ptr<std::atomic<bool>> cancel_flag_;
   const std::string id_;
   const int64_t created_;
+  const openai::ChunkEncoder encoder_;
   std::shared_ptr<http::ResponseStream> stream_;
   std::optional<Error> early_failure_;
   std::vector<bool> started_;
@@ -160,7 +163,8 @@ class EventStreamWriter {
 void write_stream(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder& out,
                   RequestMetrics& metrics) {
   EventStreamWriter writer(endpoint, out, metrics, runner.cancel_flag());
-  runner.run([&](ChoiceEvent&& event) { return writer.add(event); });
+  runner.run([&](ChoiceEvent&& event) { return writer.add(std::move(event)); },
+             [&] { return writer.congested(); });
   writer.finish();
 }
 

@@ -1,5 +1,6 @@
 #include "webserver/api/server_options.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
@@ -31,6 +32,16 @@ void add_server_flags(CLI::App& app, ServerOptions& options) {
   app.add_option("--max-connections", options.max_connections, "Most open client connections")
       ->check(CLI::Range(size_t{1}, size_t{1} << 20))
       ->capture_default_str();
+  app.add_option("--write-timeout", options.write_timeout_s,
+                 "Seconds a client may leave the response unread (a stalled stream) before the "
+                 "server drops it and cancels its generation")
+      ->check(CLI::Range(0.1, 86400.0))
+      ->capture_default_str();
+  app.add_option("--controller-outage-grace", options.controller_outage_grace_s,
+                 "While the controller cannot be reached, keep routing with what it answered up "
+                 "to this many seconds before; 0: answer 503 at once")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   process::add_drain_timeout_flag(app, options.drain_timeout_s);
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
@@ -39,6 +50,15 @@ void add_server_flags(CLI::App& app, ServerOptions& options) {
 
 void finish_server_options(ServerOptions& options) {
   http::Url::parse(options.controller_address, "--controller-address");
+  // CLI::Range lets "nan" through (every comparison with it is false).
+  if (!std::isfinite(options.write_timeout_s)) {
+    throw_error(ErrorCode::InvalidConfig, "--write-timeout must be a number of seconds",
+                "write-timeout");
+  }
+  if (!std::isfinite(options.controller_outage_grace_s)) {
+    throw_error(ErrorCode::InvalidConfig, "--controller-outage-grace must be a number of seconds",
+                "controller-outage-grace");
+  }
   if (options.api_keys.empty()) {
     if (const char* env = std::getenv("FASTCHAT_API_KEYS")) {
       std::stringstream keys(env);

@@ -19,6 +19,12 @@ struct ServerOptions {
   size_t max_connections = 1024;
   /// --drain-timeout: seconds a SIGINT/SIGTERM lets requests in flight (streams) finish.
   double drain_timeout_s = 30.0;
+  /// --controller-outage-grace: while the controller cannot be reached, routes it gave up to
+  /// this many seconds ago keep serving; 0: an unreachable controller is a 503 at once.
+  double controller_outage_grace_s = 60.0;
+  /// --write-timeout: seconds a client may leave a response (a stream chunk) unread before the
+  /// server gives up on it and cancels the generation behind it.
+  double write_timeout_s = 60.0;
   std::string log_level = "info";
 };
 

@@ -16,10 +16,6 @@ json envelope(std::string_view id, std::string_view object, int64_t created,
   return json{{"id", id}, {"object", object}, {"created", created}, {"model", model}};
 }
 
-json finish_reason_json(const std::optional<std::string>& reason) {
-  return reason ? json(*reason) : json(nullptr);
-}
-
 }  // namespace
 
 json usage_json(const Usage& usage) {
@@ -44,23 +40,6 @@ json chat_completion(std::string_view id, int64_t created, std::string_view mode
   return body;
 }
 
-json chat_completion_chunk(std::string_view id, int64_t created, std::string_view model,
-                           const ChoiceDelta& delta, bool with_logprobs) {
-  json body = envelope(id, kChatCompletionChunkObject, created, model);
-  json message = json::object();
-  if (delta.first) message["role"] = "assistant";
-  // The finish chunk has an empty delta ({}), as OpenAI sends it; every other chunk has content,
-  // even "" (the first chunk), so that clients concatenating content never see it missing.
-  if (delta.first || !delta.text.empty() || !delta.finish_reason) message["content"] = delta.text;
-  const bool logprobs = with_logprobs && !delta.logprobs.empty();
-  body["choices"] =
-      json::array({json{{"index", delta.index},
-                        {"delta", std::move(message)},
-                        {"logprobs", logprobs ? chat_logprobs(delta.logprobs) : json(nullptr)},
-                        {"finish_reason", finish_reason_json(delta.finish_reason)}}});
-  return body;
-}
-
 json completion(std::string_view id, int64_t created, std::string_view model,
                 const std::vector<ChoiceResult>& choices, const Usage& usage) {
   json body = envelope(id, kTextCompletionObject, created, model);
@@ -74,18 +53,6 @@ json completion(std::string_view id, int64_t created, std::string_view model,
   }
   body["choices"] = std::move(out);
   body["usage"] = usage_json(usage);
-  return body;
-}
-
-json completion_chunk(std::string_view id, int64_t created, std::string_view model,
-                      const ChoiceDelta& delta, bool with_logprobs, std::size_t text_offset) {
-  json body = envelope(id, kTextCompletionObject, created, model);
-  const bool logprobs = with_logprobs && !delta.logprobs.empty();
-  body["choices"] = json::array({json{
-      {"index", delta.index},
-      {"text", delta.text},
-      {"logprobs", logprobs ? completion_logprobs(delta.logprobs, text_offset) : json(nullptr)},
-      {"finish_reason", finish_reason_json(delta.finish_reason)}}});
   return body;
 }
 

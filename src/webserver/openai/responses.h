@@ -25,24 +25,12 @@ inline constexpr std::string_view kTextCompletionObject = "text_completion";
 nlohmann::json chat_completion(std::string_view id, int64_t created, std::string_view model,
                                const std::vector<ChoiceResult>& choices, const Usage& usage);
 
-/// {id, object: "chat.completion.chunk", created, model, choices: [{index, delta, logprobs,
-/// finish_reason}]}. delta is {role: "assistant", content: text} on the first chunk,
-/// {content: text} after, and {} on a finish chunk without text. logprobs is null unless
-/// `with_logprobs` and the delta carries tokens.
-nlohmann::json chat_completion_chunk(std::string_view id, int64_t created, std::string_view model,
-                                     const ChoiceDelta& delta, bool with_logprobs);
-
 /// {id, object: "text_completion", created, model, choices: [{index, text, logprobs: null |
 /// {tokens, token_logprobs, top_logprobs, text_offset}, finish_reason}], usage}.
 nlohmann::json completion(std::string_view id, int64_t created, std::string_view model,
                           const std::vector<ChoiceResult>& choices, const Usage& usage);
 
-/// A completion chunk: as completion() with the delta's text and no usage. `text_offset` is the
-/// length in code points (utf8_length) of the text already sent for this choice, so that the
-/// logprobs' text_offset continues across chunks.
-nlohmann::json completion_chunk(std::string_view id, int64_t created, std::string_view model,
-                                const ChoiceDelta& delta, bool with_logprobs,
-                                std::size_t text_offset = 0);
+/// Stream chunks are rendered by ChunkEncoder (chunk_encoder.h).
 
 /// The last chunk of a stream with stream_options.include_usage: {id, object, created, model,
 /// choices: [], usage}. object_name is kChatCompletionChunkObject or kTextCompletionObject.

@@ -4,15 +4,13 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error/error.h"
+#include "common/http/client_stream.h"
 
 namespace fastchat::upstream {
 
 using nlohmann::json;
 
 namespace {
-
-// Cap on one stream line: a delta is a few tokens, so this only stops a broken worker.
-constexpr size_t kMaxLineBytes = 4u << 20;
 
 // A worker's non-200 answer carries our error envelope; keep its code and message.
 Error worker_rejection(int status, const std::string& body, const std::string& worker) {
@@ -33,55 +31,52 @@ Error worker_rejection(int status, const std::string& body, const std::string& w
 WorkerPool::WorkerPool(ControllerClient& controller, WorkerPoolOptions options)
     : controller_(controller), options_(options) {}
 
+void WorkerPool::relay(http::ClientStream& upstream, DeltaReader& reader, const DeltaSink& sink) {
+  for (;;) {
+    if (reader.deliver_held_back() == http::PieceVerdict::Stop || upstream.done()) return;
+    if (sink.cancelled()) return;
+    if (reader.received() && !sink.would_block()) {
+      http::PieceConsumer consumer{[&](std::string_view data) { return reader.take(data, false); },
+                                   sink.cancelled};
+      if (poller_.follow(upstream, consumer, options_.worker_read_timeout) !=
+          http::StreamPoller::Outcome::Yielded) {
+        return;
+      }
+      continue;  // what the sink could not take without blocking is delivered here
+    }
+    const auto piece = upstream.read();
+    if (!piece.empty() && reader.take(piece, true) == http::PieceVerdict::Stop) return;
+  }
+}
+
 void WorkerPool::generate(const std::string& model, const protocol::GenerateRequest& request,
-                          const std::function<bool(const protocol::GenerateDelta&)>& on_delta) {
+                          const DeltaSink& sink) {
   const std::string body = protocol::to_native_json(request).dump();
   http::ClientOptions client;
   client.connect_timeout = options_.connect_timeout;
   client.read_timeout = options_.worker_read_timeout;
-  client.max_response_bytes = size_t{1} << 34;  // streams are capped per line below
+  client.max_response_bytes = size_t{1} << 34;  // streams are capped per line (DeltaReader)
   std::vector<std::string> failed;
   std::optional<Error> last_failure;
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     auto worker = controller_.worker_for(model, failed);
     if (!worker) break;
     const std::string name = worker->to_string();
-    bool received = false;
-    bool ended = false;
-    bool cancelled = false;
+    DeltaReader reader(sink, name);
     int rejected_status = 0;  // a non-200 answer: its body is the worker's error envelope
     std::string rejected_body;
-    protocol::FrameSplitter lines('\n');
     try {
-      http::stream_request(
-          *worker, "POST", "/native/generate", body, client,
-          [&](int status, const http::Headers&) {
-            if (status != 200) rejected_status = status;
-            return true;
-          },
-          [&](std::string_view data) {
-            if (rejected_status != 0) {
-              rejected_body.append(data);
-              return rejected_body.size() < 65536;
-            }
-            for (auto& line : lines.push(data)) {
-              received = true;
-              auto delta = protocol::parse_delta_line(line);
-              ended = delta.is_last();
-              if (!on_delta(delta)) {
-                cancelled = true;
-                return false;
-              }
-            }
-            if (lines.pending() > kMaxLineBytes) {
-              throw_error(ErrorCode::UpstreamFailed, "worker " + name + " sent an over-long line");
-            }
-            return true;
-          });
+      http::ClientStream upstream(*worker, "POST", "/native/generate", body, client);
+      if (upstream.status() != 200) {
+        rejected_status = upstream.status();
+        while (!upstream.done() && rejected_body.size() < 65536) rejected_body.append(upstream.read());
+      } else {
+        relay(upstream, reader, sink);
+      }
     } catch (const http::ClientError& e) {
       // Once output reached the client the answer cannot restart elsewhere; before that,
       // another worker can serve it as if nothing happened.
-      if (received) throw;
+      if (reader.received()) throw;
       spdlog::warn("worker {} failed before producing output, trying another: {}", name,
                    e.error().message);
       failed.push_back(name);
@@ -98,13 +93,13 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
       last_failure = std::move(rejection);
       continue;
     }
-    if (cancelled) return;
-    if (!ended && !received) {
+    if (reader.cancelled() || sink.cancelled()) return;
+    if (!reader.ended() && !reader.received()) {
       failed.push_back(name);  // answered nothing at all: as good as unreachable
       last_failure = Error{ErrorCode::UpstreamFailed, "worker " + name + " sent an empty answer", ""};
       continue;
     }
-    if (!ended) {
+    if (!reader.ended()) {
       throw_error(ErrorCode::UpstreamFailed,
                   "worker " + name + " closed the stream before the generation finished");
     }

@@ -7,7 +7,9 @@
 #include <string>
 
 #include "common/http/http_client.h"
+#include "common/http/stream_poller.h"
 #include "webserver/upstream/controller_client.h"
+#include "webserver/upstream/delta_reader.h"
 #include "worker/protocol/generate_delta.h"
 #include "worker/protocol/generate_request.h"
 
@@ -25,17 +27,28 @@ class WorkerPool {
  public:
   WorkerPool(ControllerClient& controller, WorkerPoolOptions options);
 
-  /// Calls `on_delta` for each delta until the last one (finish or error delta). `on_delta`
-  /// returning false cancels the generation (the worker sees the connection close). Throws
+  /// Hands each delta to the sink until the last one (finish or error delta). The sink's
+  /// refusal or cancellation ends the generation (the worker sees the connection close). Throws
   /// ErrorException: NotFound (unknown model), Unavailable (no worker), the worker's own
   /// rejection (InvalidRequest, ContextLengthExceeded, Overloaded, ...), UpstreamFailed or
   /// UpstreamTimeout when a worker fails mid-way.
+  ///
+  /// Until the first delta the stream is read on the calling thread (a worker failing then
+  /// is replaced); after it, on the shared stream poller while the sink would not block.
   void generate(const std::string& model, const protocol::GenerateRequest& request,
-                const std::function<bool(const protocol::GenerateDelta&)>& on_delta);
+                const DeltaSink& sink);
+  void generate(const std::string& model, const protocol::GenerateRequest& request,
+                const std::function<bool(const protocol::GenerateDelta&)>& on_delta) {
+    generate(model, request, DeltaSink{on_delta});
+  }
 
  private:
+  /// Reads `upstream` into `reader` to the end of the body, or until the sink cancels.
+  void relay(http::ClientStream& upstream, DeltaReader& reader, const DeltaSink& sink);
+
   ControllerClient& controller_;
   WorkerPoolOptions options_;
+  http::StreamPoller poller_;
 };
 
 }  // namespace fastchat::upstream

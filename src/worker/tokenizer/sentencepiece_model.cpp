@@ -41,6 +41,27 @@ std::vector<std::filesystem::path> shim_candidates() {
   return paths;
 }
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define FASTCHAT_SANITIZER_RUNTIME 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define FASTCHAT_SANITIZER_RUNTIME 1
+#endif
+#endif
+
+// The shim's protobuf must stay out of the global symbol scope (see sentencepiece_shim.cpp).
+// Sanitizer runtimes refuse RTLD_DEEPBIND (google/sanitizers issue 611), so sanitized builds
+// (cmake/Sanitize.cmake, which leaves the shim uninstrumented) load it into a link-map namespace
+// of its own instead, which isolates it the same way: only plain C types cross, and nothing
+// allocated on one side is freed on the other.
+void* open_shim(const char* path) {
+#ifdef FASTCHAT_SANITIZER_RUNTIME
+  return dlmopen(LM_ID_NEWLM, path, RTLD_NOW | RTLD_LOCAL);
+#else
+  return dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+#endif
+}
+
 template <typename F>
 void bind(void* module, const char* name, F& target) {
   target = reinterpret_cast<F>(dlsym(module, name));
@@ -54,7 +75,7 @@ const ShimApi& shim() {
     void* module = nullptr;
     std::string tried;
     for (const auto& path : shim_candidates()) {
-      module = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+      module = open_shim(path.c_str());
       if (module) break;
       tried.append(" ").append(path.string());
     }

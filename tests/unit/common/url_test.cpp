@@ -49,5 +49,23 @@ TEST(UrlTest, RejectsWhatIsNotAPlainHttpUrl) {
       ErrorException);
 }
 
+TEST(UrlTest, APathThatCouldForgeARequestLineIsRefusedAndNotEchoed) {
+  for (const char* bad : {"http://a:1/x\r\nX-Injected: y", "http://a:1/x y", "http://a:1/\x01",
+                          "http://a:1/caf\xC3\xA9", "http://a:1/x\x7f"}) {
+    try {
+      Url::parse(bad, "--worker-address");
+      FAIL() << bad;
+    } catch (const ErrorException& e) {
+      EXPECT_EQ(e.error().code, ErrorCode::InvalidConfig);
+      EXPECT_NE(e.error().message.find("visible ASCII"), std::string::npos) << e.error().message;
+      for (const char c : e.error().message) {
+        EXPECT_GE(static_cast<unsigned char>(c), 0x20) << e.error().message;
+        EXPECT_LT(static_cast<unsigned char>(c), 0x7f) << e.error().message;
+      }
+    }
+  }
+  EXPECT_EQ(Url::parse("http://a:1/v1/~worker-2_x.y", "x").base_path, "/v1/~worker-2_x.y");
+}
+
 }  // namespace
 }  // namespace fastchat::http

@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "webserver/openai/chunk_encoder.h"
 #include "webserver/openai/json_text.h"
 #include "webserver/openai/logprobs_json.h"
 
@@ -65,9 +66,19 @@ TEST(Responses, ChatLogprobsCarryUtf8Bytes) {
   EXPECT_NE(dump_json(logprobs).find("\xEF\xBF\xBD"), std::string::npos);
 }
 
+// A chunk as the client reads it: the JSON of one "data: ...\n\n" event.
+json chunk_of(const ChunkEncoder& encoder, const ChoiceDelta& delta, std::size_t text_offset = 0) {
+  const std::string event = encoder.event(delta, text_offset);
+  EXPECT_EQ(event.rfind("data: ", 0), 0u) << event;
+  EXPECT_EQ(event.substr(event.size() - 2), "\n\n") << event;
+  return json::parse(event.substr(6, event.size() - 8));
+}
+
 TEST(Responses, ChatChunks) {
+  const ChunkEncoder with_logprobs(true, "id-1", 1700000000, "vicuna", true);
+  const ChunkEncoder plain(true, "id-1", 1700000000, "vicuna", false);
   ChoiceDelta first{0, "", {}, std::nullopt, true};
-  json chunk = chat_completion_chunk("id-1", 1700000000, "vicuna", first, false);
+  json chunk = chunk_of(plain, first);
   expect_envelope(chunk, "chat.completion.chunk");
   ASSERT_EQ(chunk.at("choices").size(), 1u);
   EXPECT_EQ(chunk["choices"][0].at("index"), 0);
@@ -76,24 +87,24 @@ TEST(Responses, ChatChunks) {
   EXPECT_TRUE(chunk["choices"][0].at("finish_reason").is_null());
 
   ChoiceDelta middle{2, "lo", {token("lo", -0.1f)}, std::nullopt, false};
-  chunk = chat_completion_chunk("id-1", 1700000000, "vicuna", middle, true);
+  chunk = chunk_of(with_logprobs, middle);
   expect_envelope(chunk, "chat.completion.chunk");
   EXPECT_EQ(chunk["choices"][0].at("index"), 2);
   EXPECT_EQ(chunk["choices"][0].at("delta"), (json{{"content", "lo"}}));
   EXPECT_EQ(chunk["choices"][0].at("logprobs").at("content")[0].at("token"), "lo");
   // Without with_logprobs the tokens are not sent.
   EXPECT_TRUE(
-      chat_completion_chunk("id-1", 1, "m", middle, false)["choices"][0]["logprobs"].is_null());
+      chunk_of(plain, middle)["choices"][0]["logprobs"].is_null());
 
   ChoiceDelta finish{2, "", {}, "stop", false};
-  chunk = chat_completion_chunk("id-1", 1700000000, "vicuna", finish, true);
+  chunk = chunk_of(with_logprobs, finish);
   expect_envelope(chunk, "chat.completion.chunk");
   EXPECT_EQ(chunk["choices"][0].at("delta"), json::object());
   EXPECT_EQ(chunk["choices"][0].at("finish_reason"), "stop");
   EXPECT_TRUE(chunk["choices"][0].at("logprobs").is_null());
 
   ChoiceDelta last_text{0, "!", {}, "length", false};
-  chunk = chat_completion_chunk("id-1", 1, "m", last_text, false);
+  chunk = chunk_of(plain, last_text);
   EXPECT_EQ(chunk["choices"][0].at("delta"), (json{{"content", "!"}}));
   EXPECT_EQ(chunk["choices"][0].at("finish_reason"), "length");
 }
@@ -119,8 +130,9 @@ TEST(Responses, Completion) {
 }
 
 TEST(Responses, CompletionChunksContinueTextOffsets) {
+  const ChunkEncoder encoder(false, "id-1", 1700000000, "vicuna", true);
   ChoiceDelta delta{1, "éa", {token("é", -1.0f), token("a", -2.0f)}, std::nullopt, false};
-  const json chunk = completion_chunk("id-1", 1700000000, "vicuna", delta, true, 5);
+  const json chunk = chunk_of(encoder, delta, 5);
   expect_envelope(chunk, "text_completion");
   const json& choice = chunk.at("choices")[0];
   EXPECT_EQ(choice.at("index"), 1);
@@ -132,10 +144,20 @@ TEST(Responses, CompletionChunksContinueTextOffsets) {
   EXPECT_FALSE(chunk.contains("usage"));
 
   ChoiceDelta finish{1, "", {}, "stop", false};
-  const json last = completion_chunk("id-1", 1, "m", finish, true);
+  const json last = chunk_of(encoder, finish);
   EXPECT_EQ(last["choices"][0].at("text"), "");
   EXPECT_EQ(last["choices"][0].at("finish_reason"), "stop");
   EXPECT_TRUE(last["choices"][0].at("logprobs").is_null());
+}
+
+TEST(Responses, ChunkTextIsEscapedAndInvalidUtf8Replaced) {
+  const ChunkEncoder encoder(false, "id-\"1", 1, "a/\\model", false);
+  ChoiceDelta delta{0, "quote \" backslash \\ newline \n tab \t bell \x07 bad \xE4 end", {}, "stop", false};
+  const json chunk = chunk_of(encoder, delta);
+  EXPECT_EQ(chunk.at("id"), "id-\"1");
+  EXPECT_EQ(chunk.at("model"), "a/\\model");
+  EXPECT_EQ(chunk["choices"][0].at("text"),
+            "quote \" backslash \\ newline \n tab \t bell \x07 bad \xEF\xBF\xBD end");
 }
 
 TEST(Responses, Utf8Length) {

@@ -49,7 +49,8 @@ TEST_P(TokenizerReferenceTest, EncodeMatchesReferenceIdsExactly) {
 
 TEST_P(TokenizerReferenceTest, DecodeMatchesReferenceText) {
   const Tokenizer& tok = shared_tokenizer(GetParam());
-  for (const auto& c : reference(GetParam())["cases"]) {
+  const auto ref = reference(GetParam());  // alive for the whole loop
+  for (const auto& c : ref["cases"]) {
     const auto ids = c["ids"].get<std::vector<int32_t>>();
     EXPECT_EQ(tok.decode(ids, false), c["decoded"].get<std::string>());
   }

@@ -47,14 +47,18 @@ TEST(TokenizerSentencePieceTest, IdsPastTheVocabularyDecodeAsNothing) {
 }
 
 TEST(TokenizerSentencePieceTest, ReferencePromptsEncodeToTheirIds) {
-  for (const auto& result : stories_reference()["results"]) {
+  // Not `: stories_reference()["results"]`: the temporary dies before the loop runs.
+  const auto reference = stories_reference();
+  for (const auto& result : reference["results"]) {
     EXPECT_EQ(stories().encode(result["prompt"].get<std::string>(), true),
               result["prompt_ids"].get<std::vector<int32_t>>());
   }
 }
 
 TEST(TokenizerSentencePieceTest, DecodeFollowsLegacyLlamaSpaceRules) {
-  for (const auto& result : stories_reference()["results"]) {
+  // Not `: stories_reference()["results"]`: the temporary dies before the loop runs.
+  const auto reference = stories_reference();
+  for (const auto& result : reference["results"]) {
     auto ids = result["prompt_ids"].get<std::vector<int32_t>>();
     const auto generated = result["generated_ids"].get<std::vector<int32_t>>();
     ids.insert(ids.end(), generated.begin(), generated.end());
