@@ -35,6 +35,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
+# shellcheck source=SCRIPTDIR/lib/processes.sh
+source "$root/scripts/lib/processes.sh"
 
 quick=0
 only="matrix,native,prefix,overload"
@@ -80,25 +82,13 @@ worker_bin="$build_dir/src/worker/service/fastchat-worker"
 server_bin="$build_dir/src/webserver/fastchat-server"
 bench_bin="$build_dir/src/worker/bench/fastchat-bench"
 binaries=("$controller_bin" "$worker_bin" "$server_bin" "$bench_bin")
-missing=0
-for b in "${binaries[@]}"; do [ -x "$b" ] || missing=1; done
-if [ "$missing" = 1 ]; then
-  if [ "$build_dir" != "$root/build" ] || [ "${FASTCHAT_SKIP_BUILD:-0}" = 1 ]; then
-    echo "binaries missing in $build_dir (build them, or drop --build-dir to build build/)" >&2
-    exit 1
-  fi
-  echo "building (scripts/build.sh)" >&2
-  bash scripts/build.sh >&2
-fi
+ensure_built "$root" "$build_dir" "${binaries[@]}" || exit 1
 # A path or command line as the report shows it: relative to the checkout, the temporary
 # folder as <tmp>.
 rel() { local p="${1//"$tmp"/<tmp>}"; echo "${p//"$root"\//}"; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fastchat-bench.XXXXXX")
 pids=()
-
-# shellcheck source=SCRIPTDIR/lib/processes.sh
-source "$root/scripts/lib/processes.sh"
 
 # shellcheck disable=SC2317  # run by the traps below
 cleanup() {

@@ -37,6 +37,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
+# shellcheck source=SCRIPTDIR/lib/processes.sh
+source "$root/scripts/lib/processes.sh"
 
 requests=2000
 concurrency=64
@@ -90,23 +92,11 @@ command -v curl >/dev/null || { echo "curl is needed for the readiness checks" >
 controller_bin="$build_dir/src/controller/fastchat-controller"
 worker_bin="$build_dir/src/worker/service/fastchat-worker"
 server_bin="$build_dir/src/webserver/fastchat-server"
-missing=0
-for b in "$controller_bin" "$worker_bin" "$server_bin"; do [ -x "$b" ] || missing=1; done
-if [ "$missing" = 1 ]; then
-  if [ "$build_dir" != "$root/build" ] || [ "${FASTCHAT_SKIP_BUILD:-0}" = 1 ]; then
-    echo "binaries missing in $build_dir (build them, or drop --build-dir to build build/)" >&2
-    exit 1
-  fi
-  echo "building (scripts/build.sh)" >&2
-  bash scripts/build.sh >&2
-fi
+ensure_built "$root" "$build_dir" "$controller_bin" "$worker_bin" "$server_bin" || exit 1
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fastchat-soak.XXXXXX")
 pids=()
 restart_pid_file="$tmp/restarted.pid"
-
-# shellcheck source=SCRIPTDIR/lib/processes.sh
-source "$root/scripts/lib/processes.sh"
 
 # shellcheck disable=SC2317  # run by the traps below
 cleanup() {

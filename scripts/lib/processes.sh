@@ -97,3 +97,20 @@ wait_model() {
     sleep 0.2
   done
 }
+
+# ensure_built ROOT BUILD_DIR BINARY...: when a binary is missing, builds ROOT/build with
+# scripts/build.sh; any other build folder, or FASTCHAT_SKIP_BUILD=1, is never built: returns 1.
+ensure_built() {
+  local root="$1" build_dir="$2" binary
+  shift 2
+  for binary in "$@"; do
+    [ -x "$binary" ] && continue
+    if [ "$build_dir" != "$root/build" ] || [ "${FASTCHAT_SKIP_BUILD:-0}" = 1 ]; then
+      echo "binaries missing in $build_dir (build them, or drop --build-dir to build build/)" >&2
+      return 1
+    fi
+    echo "building (scripts/build.sh)" >&2
+    bash "$root/scripts/build.sh" >&2
+    return
+  done
+}
