@@ -63,8 +63,9 @@ stop_pid() {
 stop_pids() {
   local -n stop_list="$1"
   local grace="${2:-20}" i pid
+  # Under the callers' `set -e`, a failed kill (a process already gone) must not end the loop.
   for ((i = ${#stop_list[@]} - 1; i >= 0; i--)); do
-    [ -n "${stop_list[$i]}" ] && kill -TERM "${stop_list[$i]}" 2>/dev/null
+    if [ -n "${stop_list[$i]}" ]; then kill -TERM "${stop_list[$i]}" 2>/dev/null || true; fi
   done
   local deadline=$((SECONDS + grace))
   for pid in "${stop_list[@]}"; do
