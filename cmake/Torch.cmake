@@ -3,6 +3,7 @@
 find_package(Torch REQUIRED)
 
 add_library(fastchat_torch INTERFACE)
+set_target_properties(fastchat_torch PROPERTIES FASTCHAT_TORCH TRUE)
 target_link_libraries(fastchat_torch INTERFACE ${TORCH_LIBRARIES})
 # TORCH_CXX_FLAGS carries the _GLIBCXX_USE_CXX11_ABI choice, which must match libtorch's.
 separate_arguments(_fastchat_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")

@@ -29,7 +29,8 @@
 #   --output     where to append the section (default docs/benchmarks.md; "-" for stdout only)
 #   --build-dir  where the binaries are (default build/; built with scripts/build.sh when missing)
 #   --keep-logs  keep the temporary folder (process logs, raw fastchat-bench output)
-# Environment: FASTCHAT_SHARED (default ../shared beside the checkout), BENCH_START_TIMEOUT
+# Environment: FASTCHAT_SHARED (data folder to read models/stories260K from instead of the
+# repository's), BENCH_START_TIMEOUT
 # (seconds for each process to start or a model to appear, default 300), BENCH_RUN_TIMEOUT
 # (seconds for one fastchat-bench run, default 1800), FASTCHAT_SKIP_BUILD=1 (never build).
 set -euo pipefail
@@ -69,18 +70,18 @@ done
 wants() { [[ ",$only," == *",$1,"* ]]; }
 build_dir="$(cd "$build_dir" 2>/dev/null && pwd || echo "$build_dir")"
 
-shared="${FASTCHAT_SHARED:-$(cd .. && pwd)/shared}"
-stories="$shared/models/stories260K"
-[ -d "$stories" ] || { echo "stories260K not found at $stories (set FASTCHAT_SHARED)" >&2; exit 1; }
+# The repository's model, or the one of $FASTCHAT_SHARED when set.
+stories="${FASTCHAT_SHARED:-$root}/models/stories260K"
+[ -d "$stories" ] || { echo "stories260K not found at $stories" >&2; exit 1; }
 start_timeout="${BENCH_START_TIMEOUT:-300}"
 run_timeout="${BENCH_RUN_TIMEOUT:-1800}"
 command -v python3 >/dev/null || { echo "python3 is needed to read fastchat-bench's JSON" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is needed for the readiness checks" >&2; exit 1; }
 
-controller_bin="$build_dir/src/controller/fastchat-controller"
-worker_bin="$build_dir/src/worker/service/fastchat-worker"
-server_bin="$build_dir/src/webserver/fastchat-server"
-bench_bin="$build_dir/src/worker/bench/fastchat-bench"
+controller_bin="$build_dir/bin/fastchat-controller"
+worker_bin="$build_dir/bin/fastchat-worker"
+server_bin="$build_dir/bin/fastchat-server"
+bench_bin="$build_dir/bin/fastchat-bench"
 binaries=("$controller_bin" "$worker_bin" "$server_bin" "$bench_bin")
 ensure_built "$root" "$build_dir" "${binaries[@]}" || exit 1
 # A path or command line as the report shows it: relative to the checkout, the temporary

@@ -11,6 +11,8 @@ flags=(-DCMAKE_BUILD_TYPE=Release)
 # (flipping the flag would recompile everything).
 [ "${CI:-}" = "true" ] && flags+=(-DFASTCHAT_WARNINGS_AS_ERRORS=ON)
 build_dir="${FASTCHAT_BUILD_DIR:-build}"
+# ccache keys on paths relative to the checkout, so clones elsewhere (CI's) reuse the cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 cmake -S . -B "$build_dir" -G Ninja "${flags[@]}" "$@"
 # Torch translation units take ~1.5 GB of RAM each; two jobs fit every machine we target.
 jobs=$(nproc)

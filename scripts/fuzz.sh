@@ -10,8 +10,8 @@
 #
 # --update-corpus merges the new interesting inputs back into the committed corpus (minimized
 # with -merge=1); without it the repository's corpus is never written to.
-# The tokenizer target reads ../shared/tokenizers/qwen3 beside the checkout, or
-# $FASTCHAT_SHARED/tokenizers/qwen3. A target's libFuzzer dictionary (keywords, field names,
+# The tokenizer target reads the build's unpacked test data (tests/data/README.md), or
+# $FASTCHAT_SHARED/tokenizers/qwen3 when set. A target's libFuzzer dictionary (keywords, field names,
 # framing tokens), tests/fuzz/dictionaries/<target>.dict, is passed with -dict= when it exists.
 set -euo pipefail
 
@@ -52,6 +52,8 @@ for t in "${targets[@]}"; do
 done
 
 if [ "$build" -eq 1 ]; then
+  # ccache keys on paths relative to the checkout, so clones elsewhere reuse the cache.
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
   if [ ! -f "$build_dir/CMakeCache.txt" ]; then
     launcher=()
     command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)

@@ -6,8 +6,8 @@
 #
 # Usage: scripts/serve.sh [extra fastchat-worker flags, e.g. --device cuda --dtype bfloat16]
 # Environment:
-#   MODEL_PATH       model folder (default: ../shared/models/stories260K from the repository root;
-#                    a relative MODEL_PATH is taken from the current directory)
+#   MODEL_PATH       model folder (default: the repository's models/stories260K; a relative
+#                    MODEL_PATH is taken from the current directory)
 #   MODEL_NAME       name to serve it as (default: the folder's name)
 #   CONTROLLER_PORT  controller port (default 21001)
 #   WORKER_PORT      worker port (default 21002)
@@ -25,8 +25,7 @@ if [ "${FASTCHAT_SKIP_BUILD:-0}" != 1 ]; then
   bash scripts/build.sh >&2
 fi
 
-shared="${FASTCHAT_SHARED:-$(cd .. && pwd)/shared}"
-model="${MODEL_PATH:-$shared/models/stories260K}"
+model="${MODEL_PATH:-$root/models/stories260K}"
 case "$model" in /*) ;; *) [ -n "${MODEL_PATH:-}" ] && model="$caller_dir/$model" ;; esac
 [ -d "$model" ] || { echo "model folder not found: $model (set MODEL_PATH)" >&2; exit 1; }
 model="$(cd "$model" && pwd)"
@@ -40,8 +39,8 @@ mkdir -p "$log_dir"
 controller_url="http://127.0.0.1:$controller_port"
 server_url="http://127.0.0.1:$server_port"
 
-bin="$root/build/src"
-for b in controller/fastchat-controller worker/service/fastchat-worker webserver/fastchat-server; do
+bin="$root/build/bin"
+for b in fastchat-controller fastchat-worker fastchat-server; do
   [ -x "$bin/$b" ] || { echo "$bin/$b not built (run scripts/build.sh)" >&2; exit 1; }
 done
 
@@ -71,10 +70,10 @@ start() {  # NAME BINARY ARGS...: starts it and waits until it prints "listening
   start_and_wait pids "$log_dir/$name.log" "$timeout_s" "$@" || exit 1
 }
 
-start controller "$bin/controller/fastchat-controller" --host 127.0.0.1 --port "$controller_port"
-start worker "$bin/worker/service/fastchat-worker" --host 127.0.0.1 --port "$worker_port" \
+start controller "$bin/fastchat-controller" --host 127.0.0.1 --port "$controller_port"
+start worker "$bin/fastchat-worker" --host 127.0.0.1 --port "$worker_port" \
   --controller-address "$controller_url" --model-path "$model" --model-names "$name" "$@"
-start server "$bin/webserver/fastchat-server" --host 127.0.0.1 --port "$server_port" \
+start server "$bin/fastchat-server" --host 127.0.0.1 --port "$server_port" \
   --controller-address "$controller_url"
 
 wait_model "$server_url" "$name" "$timeout_s" || { echo "logs in $log_dir" >&2; exit 1; }

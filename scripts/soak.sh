@@ -31,7 +31,8 @@
 #                    per-thread arenas fill (measured: +6% to +12% from 500 to 2000 requests,
 #                    flat by 20000; +2% with 1 or 2 arenas).
 #   --keep-logs      keep the temporary folder (process logs, JSON summary)
-# Environment: FASTCHAT_SHARED (default ../shared beside the checkout), SOAK_START_TIMEOUT
+# Environment: FASTCHAT_SHARED (data folder to read models/stories260K from instead of the
+# repository's), SOAK_START_TIMEOUT
 # (seconds for each process to start or the model to appear, default 120), SOAK_RUN_TIMEOUT
 # (seconds for the whole drive, default 1800), FASTCHAT_SKIP_BUILD=1 (never build).
 set -euo pipefail
@@ -81,17 +82,17 @@ else
 fi
 build_dir="$(cd "$build_dir" 2>/dev/null && pwd || echo "$build_dir")"
 
-shared="${FASTCHAT_SHARED:-$(cd .. && pwd)/shared}"
-stories="$shared/models/stories260K"
-[ -d "$stories" ] || { echo "stories260K not found at $stories (set FASTCHAT_SHARED)" >&2; exit 1; }
+# The repository's model, or the one of $FASTCHAT_SHARED when set.
+stories="${FASTCHAT_SHARED:-$root}/models/stories260K"
+[ -d "$stories" ] || { echo "stories260K not found at $stories" >&2; exit 1; }
 start_timeout="${SOAK_START_TIMEOUT:-120}"
 run_timeout="${SOAK_RUN_TIMEOUT:-1800}"
 command -v python3 >/dev/null || { echo "python3 is needed for scripts/soak_driver.py" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is needed for the readiness checks" >&2; exit 1; }
 
-controller_bin="$build_dir/src/controller/fastchat-controller"
-worker_bin="$build_dir/src/worker/service/fastchat-worker"
-server_bin="$build_dir/src/webserver/fastchat-server"
+controller_bin="$build_dir/bin/fastchat-controller"
+worker_bin="$build_dir/bin/fastchat-worker"
+server_bin="$build_dir/bin/fastchat-server"
 ensure_built "$root" "$build_dir" "$controller_bin" "$worker_bin" "$server_bin" || exit 1
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fastchat-soak.XXXXXX")

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # The project's test command: installs what is missing, builds, runs every test.
-# Shared data (models, tokenizers) is read from ../shared or $FASTCHAT_SHARED.
+# Reference data comes from the repository (models/, tests/data/); FASTCHAT_SHARED=/path makes
+# the tests read that folder instead.
 #
-#   scripts/test.sh                     build/ (Release), every CTest test, then each fuzz target briefly
+#   scripts/test.sh                     build/ (Release), every CTest test; then build-notorch/
+#                                       (-DFASTCHAT_BUILD_WORKER=OFF with libtorch hidden) and its
+#                                       tests; then each fuzz target briefly
 #   scripts/test.sh --sanitize          build-asan/ (ASan+UBSan), the unit and e2e tests
-#   scripts/test.sh --sanitize=thread   build-tsan/ (TSan), the unit tests that do not load
-#                                       libtorch, then the e2e suites with TSan-built
-#                                       controller and server and build/'s worker
+#   scripts/test.sh --sanitize=thread   build-tsan/ (TSan), the unit tests not labelled `torch`,
+#                                       then the e2e suites with TSan-built controller and server
+#                                       and build/'s worker
 #
 # Sanitized runs (RelWithDebInfo, -DSANITIZE=...) fail on any finding: every sanitizer report,
 # from a test binary or from a server process an e2e test started, goes to
 # <build dir>/sanitizer-logs/ and the run fails if that folder is not empty afterwards.
 # Suppressions (tests/sanitizers/*.supp) cover third-party libraries only. The fuzz step is
-# skipped. The TSan run leaves out every test that loads libtorch (the worker, engine, model,
-# sampling, loader and CLI tests): libtorch and libgomp are not instrumented, and OpenMP's
+# skipped. The TSan run leaves out every test labelled `torch` (CMake labels a test that links a
+# libtorch library by itself): libtorch and libgomp are not instrumented, and OpenMP's
 # barriers are invisible to TSan, which reports them as races. Its e2e suites therefore run an
 # uninstrumented worker (built in build/) behind the sanitized controller and fastchat-server,
 # the two programs whose threads (sessions, handler threads, the stream poller) TSan checks.
@@ -25,19 +28,19 @@ for arg in "$@"; do
   case "$arg" in
     --sanitize|--sanitize=address) sanitize=address ;;
     --sanitize=thread) sanitize=thread ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown argument '$arg' (--sanitize, --sanitize=thread)" >&2; exit 2 ;;
   esac
 done
 
 if [ -z "$sanitize" ]; then
   bash scripts/build.sh
-  export FASTCHAT_SHARED="${FASTCHAT_SHARED:-$(cd .. && pwd)/shared}"
-  if [ ! -d "$FASTCHAT_SHARED/models/stories260K" ]; then
-    echo "shared data not found at $FASTCHAT_SHARED (set FASTCHAT_SHARED)" >&2
-    exit 1
-  fi
   ctest --test-dir build --output-on-failure -j 2 --timeout 600
+  # The controller, the API server and every torch-free library and test, configured as a
+  # machine without libtorch would (its CMake package hidden) and tested.
+  FASTCHAT_BUILD_DIR=build-notorch bash scripts/build.sh -DFASTCHAT_BUILD_WORKER=OFF \
+    -DCMAKE_DISABLE_FIND_PACKAGE_Torch=ON
+  ctest --test-dir build-notorch --output-on-failure -j 2 --timeout 600
   # Every fuzz target briefly on its committed seeds (clang, ASan+UBSan; scripts/fuzz.sh runs
   # them longer). FASTCHAT_FUZZ_SECONDS=0 skips this.
   fuzz_seconds="${FASTCHAT_FUZZ_SECONDS:-5}"
@@ -60,22 +63,14 @@ if [ "$sanitize" = "address" ]; then
 else
   build_dir=build-tsan
   build_flags+=(-DSANITIZE=thread)
-  # The test binaries (and the programs they start) that never load libtorch.
-  targets="tokenizer_tests conversation_tests stopping_tests kv_cache_tests scheduler_tests
-           worker_protocol_tests http_tests metrics_tests controller_core_tests
-           controller_service_tests controller_server_tests registration_tests openai_tests
-           upstream_tests api_metrics_tests serve_benchmark_tests fastchat-controller fastchat-server"
+  # Every program and test binary that never loads libtorch (CMake collects them).
+  targets="fastchat_torch_free"
   # Tests of the targets not built are registered as <target>_NOT_BUILT, without a label.
-  ctest_select=(-L '^unit$' -E '_NOT_BUILT$')
+  ctest_select=(-L '^unit$' -LE '^torch$' -E '_NOT_BUILT$')
 fi
 FASTCHAT_BUILD_DIR="$build_dir" FASTCHAT_BUILD_TARGETS="$targets" \
   bash scripts/build.sh "${build_flags[@]}"
 
-export FASTCHAT_SHARED="${FASTCHAT_SHARED:-$(cd .. && pwd)/shared}"
-if [ ! -d "$FASTCHAT_SHARED/models/stories260K" ]; then
-  echo "shared data not found at $FASTCHAT_SHARED (set FASTCHAT_SHARED)" >&2
-  exit 1
-fi
 # The e2e harness finds the programs through the paths CTest gives it.
 logs="$(pwd)/$build_dir/sanitizer-logs"
 rm -rf "$logs"
@@ -96,9 +91,9 @@ if [ "$sanitize" = "thread" ]; then
   for suite in tests/e2e/test_*.py; do
     echo "== $(basename "$suite" .py) (TSan controller and server)"
     timeout 1200 python3 tests/e2e/run_e2e.py \
-      --controller "$build_dir/src/controller/fastchat-controller" \
-      --server "$build_dir/src/webserver/fastchat-server" \
-      --worker build/src/worker/service/fastchat-worker \
+      --controller "$build_dir/bin/fastchat-controller" \
+      --server "$build_dir/bin/fastchat-server" \
+      --worker build/bin/fastchat-worker \
       --pattern "$(basename "$suite")" || status=1
   done
 fi

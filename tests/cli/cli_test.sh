@@ -2,11 +2,12 @@
 # fastchat-cli end to end on stories260K: the non-interactive answer equals reference.json's
 # greedy continuation, the interactive loop answers and obeys !!reset / !!exit, and
 # `tokenize` prints the reference prompt ids.
-# Usage: cli_test.sh PATH/TO/fastchat-cli [SHARED_DIR]
+# Usage: cli_test.sh PATH/TO/fastchat-cli [DATA_DIR]
+# DATA_DIR (default $FASTCHAT_SHARED, else the repository) holds models/stories260K.
 set -euo pipefail
 cli="$1"
-shared="${2:-${FASTCHAT_SHARED:-$(cd "$(dirname "$0")/../../.." && pwd)/shared}}"
-model="$shared/models/stories260K"
+data="${2:-${FASTCHAT_SHARED:-$(cd "$(dirname "$0")/../.." && pwd)}}"
+model="$data/models/stories260K"
 fail=0
 check() {  # name expected actual
   if [ "$2" == "$3" ]; then echo "ok   $1"; else

@@ -3,14 +3,15 @@
 # flag of its program, and controller, worker and server each start from their file (with only
 # ports, model path and controller address overridden on the command line) and work together:
 # GET /health answers on all three and the API server lists the model.
-# Usage: configs_test.sh CONTROLLER WORKER SERVER [SHARED_DIR]
+# Usage: configs_test.sh CONTROLLER WORKER SERVER [DATA_DIR]
+# DATA_DIR (default $FASTCHAT_SHARED, else the repository) holds models/stories260K.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 configs="$(cd "$here/../../configs" && pwd)"
 controller="$1" worker="$2" server="$3"
-shared="${4:-${FASTCHAT_SHARED:-$(cd "$here/../../.." && pwd)/shared}}"
-model="$shared/models/stories260K"
-[ -d "$model" ] || { echo "model not found: $model (set FASTCHAT_SHARED)" >&2; exit 1; }
+data="${4:-${FASTCHAT_SHARED:-$(cd "$here/../.." && pwd)}}"
+model="$data/models/stories260K"
+[ -d "$model" ] || { echo "model not found: $model" >&2; exit 1; }
 fail=0
 
 # Unknown keys in a config file are silently ignored by the programs, so check the spelling here.

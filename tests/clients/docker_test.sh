@@ -65,7 +65,7 @@ expect(w.get("depends_on", {}).get("controller", {}).get("condition") == "servic
        "worker waits for a healthy controller")
 vols = w.get("volumes", [])
 expect(len(vols) == 1 and vols[0].get("read_only") is True and vols[0]["target"] == "/models/stories260K"
-       and vols[0]["source"].endswith("/shared/models/stories260K"), f"read-only model volume: {vols}")
+       and vols[0]["source"].endswith("/models/stories260K"), f"read-only model volume: {vols}")
 srv = s["server"]
 expect("--controller-address=http://controller:21001" in srv["command"], "server finds the controller")
 deps = srv.get("depends_on", {})

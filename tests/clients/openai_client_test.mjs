@@ -5,7 +5,7 @@
 //
 // Usage: node openai_client_test.mjs BASE_URL [MODEL_DIR] [MODEL_NAME]
 //   BASE_URL    e.g. http://127.0.0.1:8000/v1
-//   MODEL_DIR   model folder holding reference.json (default ../../../shared/models/stories260K)
+//   MODEL_DIR   model folder holding reference.json (default <repo>/models/stories260K)
 //   MODEL_NAME  served model name (default stories260K)
 // Exits 0 when every check passes, 1 otherwise (each check prints "ok" or "FAIL").
 import assert from 'node:assert/strict';
@@ -20,7 +20,7 @@ if (!baseURL) {
   console.error('usage: node openai_client_test.mjs BASE_URL [MODEL_DIR] [MODEL_NAME]');
   process.exit(2);
 }
-const modelDir = process.argv[3] ?? path.resolve(here, '../../../shared/models/stories260K');
+const modelDir = process.argv[3] ?? path.resolve(here, '../../models/stories260K');
 const model = process.argv[4] ?? 'stories260K';
 const reference = JSON.parse(readFileSync(path.join(modelDir, 'reference.json'), 'utf8'));
 const onceUponATime = reference.results.find((r) => r.prompt === 'Once upon a time');

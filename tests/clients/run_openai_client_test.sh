@@ -3,13 +3,14 @@
 # fastchat-worker serving stories260K and fastchat-server on ephemeral ports, installs the
 # pinned SDK from package-lock.json when node_modules is missing, runs openai_client_test.mjs
 # and exits with its status. Every process it starts is stopped on exit.
-# Usage: run_openai_client_test.sh CONTROLLER WORKER SERVER [SHARED_DIR]
+# Usage: run_openai_client_test.sh CONTROLLER WORKER SERVER [DATA_DIR]
+# DATA_DIR (default $FASTCHAT_SHARED, else the repository) holds models/stories260K.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 controller="$1" worker="$2" server="$3"
-shared="${4:-${FASTCHAT_SHARED:-$(cd "$here/../../.." && pwd)/shared}}"
-model="$shared/models/stories260K"
-[ -d "$model" ] || { echo "model not found: $model (set FASTCHAT_SHARED)" >&2; exit 1; }
+data="${4:-${FASTCHAT_SHARED:-$(cd "$here/../.." && pwd)}}"
+model="$data/models/stories260K"
+[ -d "$model" ] || { echo "model not found: $model" >&2; exit 1; }
 
 bash "$here/npm_ci.sh"   # npm ci when node_modules is missing or stale
 

@@ -3,8 +3,8 @@ processes on 127.0.0.1 ephemeral ports and talks to them over HTTP (Python 3 sta
 only).
 
 Binaries: FASTCHAT_CONTROLLER_BIN, FASTCHAT_WORKER_BIN, FASTCHAT_SERVER_BIN (run_e2e.py sets
-them from CTest's $<TARGET_FILE:...>); default: <repo>/build/src/... . Shared data:
-FASTCHAT_SHARED, default <repo>/../shared.
+them from CTest's $<TARGET_FILE:...>); default: <repo>/build/bin/... . Shared data:
+FASTCHAT_SHARED (a folder holding models/stories260K), default the repository itself.
 
 Every process started here is stopped by PID (SIGTERM, bounded wait, SIGKILL) by Stack.stop(),
 at interpreter exit (atexit), on SIGTERM/SIGHUP to the test runner, and - should the runner
@@ -29,8 +29,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("FASTCHAT_SHARED") or (REPO.parent / "shared")).resolve()
-MODEL_DIR = SHARED / "models" / "stories260K"
+# Reference data: the repository's own (models/), or $FASTCHAT_SHARED's when set.
+DATA = Path(os.environ.get("FASTCHAT_SHARED") or REPO).resolve()
+MODEL_DIR = DATA / "models" / "stories260K"
 MODEL = "stories260K"
 CONTEXT_LENGTH = 512
 
@@ -47,9 +48,9 @@ def _binary(env_var, relative):
     return os.environ.get(env_var) or str(REPO / "build" / relative)
 
 
-CONTROLLER_BIN = _binary("FASTCHAT_CONTROLLER_BIN", "src/controller/fastchat-controller")
-WORKER_BIN = _binary("FASTCHAT_WORKER_BIN", "src/worker/service/fastchat-worker")
-SERVER_BIN = _binary("FASTCHAT_SERVER_BIN", "src/webserver/fastchat-server")
+CONTROLLER_BIN = _binary("FASTCHAT_CONTROLLER_BIN", "bin/fastchat-controller")
+WORKER_BIN = _binary("FASTCHAT_WORKER_BIN", "bin/fastchat-worker")
+SERVER_BIN = _binary("FASTCHAT_SERVER_BIN", "bin/fastchat-server")
 
 
 def reference():

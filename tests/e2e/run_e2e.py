@@ -5,7 +5,7 @@
                                  [--pattern 'test_*.py']
 
 CTest calls it with $<TARGET_FILE:...> paths. Without the flags the harness falls back to
-<repo>/build/src/..., which is also what `python3 -m unittest discover -s tests/e2e -v` uses.
+<repo>/build/bin/..., which is also what `python3 -m unittest discover -s tests/e2e -v` uses.
 Exit status 0 when every test passed."""
 
 import argparse
@@ -20,8 +20,8 @@ def main():
     parser.add_argument("--controller", help="fastchat-controller binary")
     parser.add_argument("--worker", help="fastchat-worker binary")
     parser.add_argument("--server", help="fastchat-server binary")
-    parser.add_argument("--shared", help="shared data folder (default: FASTCHAT_SHARED or "
-                                         "<repo>/../shared)")
+    parser.add_argument("--shared", help="data folder holding models/stories260K (default: "
+                                         "FASTCHAT_SHARED, else the repository)")
     parser.add_argument("--pattern", default="test_*.py", help="test files to run")
     args = parser.parse_args()
     for value, var in ((args.controller, "FASTCHAT_CONTROLLER_BIN"),

@@ -15,7 +15,7 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "worker/loader/safetensors_file.h"
+#include "model/loader/safetensors_file.h"
 
 using namespace fastchat;
 

@@ -17,9 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_check.h"
-#include "webserver/openai/json_text.h"
-#include "webserver/openai/sse.h"
-#include "worker/protocol/generate_delta.h"
+#include "protocol/openai/json_text.h"
+#include "protocol/openai/sse.h"
+#include "protocol/generate_delta.h"
 
 using namespace fastchat;
 

@@ -6,7 +6,8 @@
 //    those ids through IncrementalDetokenizer must give the same text;
 //  * decode: the rest read as int32 ids (out-of-vocabulary and negative ones included) must decode
 //    to valid UTF-8, with and without special tokens, and stream without crashing.
-// The tokenizer folder is $FASTCHAT_SHARED/tokenizers/qwen3, else ../shared beside the checkout.
+// The tokenizer folder is $FASTCHAT_SHARED/tokenizers/qwen3, else the build's unpacked test data
+// (FASTCHAT_TEST_DATA_DIR, tests/data/README.md).
 
 #include <cstddef>
 #include <cstdint>
@@ -21,10 +22,10 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_check.h"
-#include "worker/tokenizer/incremental_detokenizer.h"
-#include "worker/tokenizer/tokenizer.h"
-#include "worker/tokenizer/unicode_normalizer.h"
-#include "worker/tokenizer/utf8.h"
+#include "text/tokenizer/incremental_detokenizer.h"
+#include "text/tokenizer/tokenizer.h"
+#include "text/tokenizer/unicode_normalizer.h"
+#include "text/tokenizer/utf8.h"
 
 using namespace fastchat;
 
@@ -33,9 +34,9 @@ namespace {
 std::unique_ptr<tokenizer::Tokenizer> g_tokenizer;
 std::unique_ptr<tokenizer::UnicodeNormalizer> g_nfc;
 
-std::filesystem::path shared_dir() {
+std::filesystem::path test_data_dir() {
   if (const char* env = std::getenv("FASTCHAT_SHARED"); env && *env) return env;
-  return std::filesystem::path(FASTCHAT_SOURCE_DIR) / ".." / "shared";
+  return std::filesystem::path(FASTCHAT_TEST_DATA_DIR);
 }
 
 std::string stream_decode(std::span<const int32_t> ids, bool skip_special) {
@@ -49,7 +50,7 @@ std::string stream_decode(std::span<const int32_t> ids, bool skip_special) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const auto folder = shared_dir() / "tokenizers" / "qwen3";
+  const auto folder = test_data_dir() / "tokenizers" / "qwen3";
   try {
     g_tokenizer = tokenizer::load_tokenizer(folder);
     g_nfc = std::make_unique<tokenizer::UnicodeNormalizer>(nlohmann::json{{"type", "NFC"}}, "fuzz");

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_check.h"
-#include "worker/protocol/generate_request.h"
+#include "protocol/generate_request.h"
 
 using namespace fastchat;
 

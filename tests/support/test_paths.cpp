@@ -6,17 +6,18 @@
 
 namespace fastchat::testing {
 
-std::filesystem::path shared_dir() {
-  if (const char* env = std::getenv("FASTCHAT_SHARED"); env && *env) return env;
-  // Tests run from the build tree; the checkout root is passed in by CTest.
-  std::filesystem::path root = std::filesystem::current_path();
-  if (const char* src = std::getenv("FASTCHAT_SOURCE_DIR"); src && *src) root = src;
-  auto dir = std::filesystem::weakly_canonical(root / ".." / "shared");
-  if (!std::filesystem::is_directory(dir)) {
-    throw std::runtime_error("shared data not found at " + dir.string() +
-                             " (set FASTCHAT_SHARED)");
+std::filesystem::path test_data_dir() {
+  for (const char* variable : {"FASTCHAT_SHARED", "FASTCHAT_TEST_DATA"}) {
+    const char* value = std::getenv(variable);
+    if (value == nullptr || *value == '\0') continue;
+    if (!std::filesystem::is_directory(value)) {
+      throw std::runtime_error(std::string(variable) + "=" + value + " is not a folder");
+    }
+    return value;
   }
-  return dir;
+  throw std::runtime_error(
+      "no test data: run the tests through CTest (which sets FASTCHAT_TEST_DATA to the build's "
+      "test-data folder) or set FASTCHAT_SHARED");
 }
 
 std::filesystem::path make_temp_dir(const std::string& prefix) {

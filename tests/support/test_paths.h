@@ -1,14 +1,15 @@
 #pragma once
-// Where tests find read-only shared data (../shared beside the checkout, or $FASTCHAT_SHARED)
-// and a scratch folder of their own.
+// Where tests find their read-only reference data (models, tokenizers, chat templates) and a
+// scratch folder of their own.
 
 #include <filesystem>
 #include <string>
 
 namespace fastchat::testing {
 
-/// The shared data folder; fails the calling test (via GTEST_SKIP-free assertion) when missing.
-std::filesystem::path shared_dir();
+/// The reference data folder: $FASTCHAT_SHARED when set, else the build's unpacked test data
+/// ($FASTCHAT_TEST_DATA, which CTest sets; tests/data/README.md). Throws when neither exists.
+std::filesystem::path test_data_dir();
 
 /// A fresh empty folder under the system temp dir, unique per call; removed by the caller.
 std::filesystem::path make_temp_dir(const std::string& prefix);

@@ -5,16 +5,12 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/error/error_envelope.h"
+
 namespace fastchat::http {
 
 Response render_error(const Error& error) {
-  nlohmann::json body = {{"error",
-                          {{"message", error.message},
-                           {"type", error_type(error.code)},
-                           {"param", error.param.empty() ? nlohmann::json(nullptr)
-                                                         : nlohmann::json(error.param)},
-                           {"code", error_type(error.code)}}}};
-  return Response::json(http_status(error.code), body);
+  return Response::json(http_status(error.code), error_envelope(error));
 }
 
 void Router::add(std::string method, std::string path, Handler handler, Execution execution) {

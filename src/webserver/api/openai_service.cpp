@@ -7,9 +7,9 @@
 #include "common/http/bearer_auth.h"
 #include "common/metrics/exposition.h"
 #include "webserver/api/response_writer.h"
-#include "webserver/openai/chat_request.h"
-#include "webserver/openai/completion_request.h"
-#include "webserver/openai/responses.h"
+#include "protocol/openai/chat_request.h"
+#include "protocol/openai/completion_request.h"
+#include "protocol/openai/responses.h"
 
 namespace fastchat::api {
 

@@ -11,7 +11,7 @@
 
 #include "webserver/api/choice_runner.h"
 #include "webserver/api/server_metrics.h"
-#include "webserver/openai/stream_types.h"
+#include "protocol/openai/stream_types.h"
 
 namespace fastchat::api {
 

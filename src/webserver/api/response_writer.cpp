@@ -3,9 +3,9 @@
 #include <ctime>
 #include <map>
 
-#include "webserver/openai/chunk_encoder.h"
-#include "webserver/openai/logprobs_json.h"
-#include "webserver/openai/sse.h"
+#include "protocol/openai/chunk_encoder.h"
+#include "protocol/openai/logprobs_json.h"
+#include "protocol/openai/sse.h"
 
 namespace fastchat::api {
 

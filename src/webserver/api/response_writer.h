@@ -8,7 +8,7 @@
 #include "common/http/router.h"
 #include "webserver/api/choice_runner.h"
 #include "webserver/api/request_metrics.h"
-#include "webserver/openai/responses.h"
+#include "protocol/openai/responses.h"
 
 namespace fastchat::api {
 

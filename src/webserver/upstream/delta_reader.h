@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "common/http/stream_poller.h"
-#include "worker/protocol/generate_delta.h"
+#include "protocol/generate_delta.h"
 
 namespace fastchat::upstream {
 

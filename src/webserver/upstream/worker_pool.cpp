@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error/error.h"
+#include "common/error/error_envelope.h"
 #include "common/http/client_stream.h"
 
 namespace fastchat::upstream {
@@ -14,14 +15,7 @@ namespace {
 
 // A worker's non-200 answer carries our error envelope; keep its code and message.
 Error worker_rejection(int status, const std::string& body, const std::string& worker) {
-  json parsed = json::parse(body, nullptr, false);
-  if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
-    const json& error = parsed["error"];
-    auto text = [&](const char* key) {
-      return error.contains(key) && error[key].is_string() ? error[key].get<std::string>() : "";
-    };
-    return Error{error_code_from_type(text("type")), text("message"), text("param")};
-  }
+  if (auto error = parse_error_envelope(std::string_view(body))) return *std::move(error);
   return Error{ErrorCode::UpstreamFailed,
                "worker " + worker + " answered HTTP " + std::to_string(status), ""};
 }

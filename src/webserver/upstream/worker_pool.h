@@ -10,8 +10,8 @@
 #include "common/http/stream_poller.h"
 #include "webserver/upstream/controller_client.h"
 #include "webserver/upstream/delta_reader.h"
-#include "worker/protocol/generate_delta.h"
-#include "worker/protocol/generate_request.h"
+#include "protocol/generate_delta.h"
+#include "protocol/generate_request.h"
 
 namespace fastchat::upstream {
 

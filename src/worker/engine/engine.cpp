@@ -8,7 +8,7 @@
 
 #include "common/error/error.h"
 #include "worker/engine/device_memory.h"
-#include "worker/kv_cache/kv_cache_sizing.h"
+#include "model/kv_cache_shape.h"
 
 namespace fastchat::engine {
 namespace {
@@ -26,19 +26,19 @@ int32_t plan_num_blocks(const model::CausalLm& model, const EngineConfig& config
     } else {
       // CPU: enough for every sequence slot at full context, within a fixed cap and half of
       // what is free, so a small model does not take gigabytes it will never use.
-      const int64_t full = kv_cache::bytes_per_block(shape) *
+      const int64_t full = model::bytes_per_block(shape) *
                            ((mc.max_position_embeddings + config.block_size - 1) / config.block_size) *
                            config.scheduler.max_num_seqs;
       budget = std::min(full, kDefaultCpuKvBudget);
       if (free_bytes) budget = std::min(budget, *free_bytes / 2);
     }
   }
-  const int64_t blocks = kv_cache::blocks_for_budget(shape, budget);
+  const int64_t blocks = model::blocks_for_budget(shape, budget);
   const int64_t one_context = (mc.max_position_embeddings + config.block_size - 1) / config.block_size;
   if (blocks < 1) {
     throw_error(ErrorCode::InvalidConfig,
                 "--kv-cache-memory: " + std::to_string(budget) + " bytes hold no KV block (one block takes " +
-                    std::to_string(kv_cache::bytes_per_block(shape)) + " bytes)",
+                    std::to_string(model::bytes_per_block(shape)) + " bytes)",
                 "kv_cache_memory");
   }
   if (blocks < one_context) {
@@ -88,7 +88,7 @@ Engine::~Engine() {
 std::shared_ptr<RequestStream> Engine::submit(GenerationRequest request) {
   const int32_t prompt_len = static_cast<int32_t>(request.prompt_ids.size());
   if (prompt_len == 0) throw_error(ErrorCode::InvalidRequest, "prompt is empty", "prompt");
-  sampling::validate(request.params, static_cast<int32_t>(model_config_.vocab_size));
+  protocol::validate(request.params, static_cast<int32_t>(model_config_.vocab_size));
   for (size_t i = 0; i < request.prompt_ids.size(); ++i) {
     const int32_t id = request.prompt_ids[i];
     if (id < 0 || id >= model_config_.vocab_size) {

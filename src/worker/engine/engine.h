@@ -25,7 +25,7 @@ namespace fastchat::engine {
 
 struct GenerationRequest {
   std::vector<int32_t> prompt_ids;
-  sampling::SamplingParams params;
+  protocol::SamplingParams params;
 };
 
 /// A snapshot for status endpoints and benchmarks.
@@ -82,7 +82,7 @@ class Engine {
     std::optional<std::chrono::steady_clock::time_point> started;      // first scheduled
     std::optional<std::chrono::steady_clock::time_point> first_token;  // first sampled token
     scheduler::Sequence sequence;
-    sampling::SamplingParams params;
+    protocol::SamplingParams params;
     std::unique_ptr<sampling::RequestRng> rng;
     std::shared_ptr<RequestStream> stream;
   };

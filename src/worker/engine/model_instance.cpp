@@ -3,12 +3,12 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
-#include "worker/conversation/template_matching.h"
-#include "worker/conversation/template_registry.h"
+#include "text/conversation/template_matching.h"
+#include "text/conversation/template_registry.h"
 #include "worker/engine/text_stream.h"
-#include "worker/loader/dtype_choice.h"
-#include "worker/loader/model_config.h"
-#include "worker/model/model_registry.h"
+#include "model/loader/dtype_choice.h"
+#include "model/loader/model_config.h"
+#include "model/model_registry.h"
 
 namespace fastchat::engine {
 
@@ -36,7 +36,7 @@ std::vector<int32_t> ModelInstance::encode_prompt(const std::string& prompt) con
 }
 
 std::unique_ptr<TextStream> ModelInstance::generate(const std::vector<int32_t>& prompt_ids,
-                                                    sampling::SamplingParams params) {
+                                                    protocol::SamplingParams params) {
   for (const auto& stop : template_->stop_str) {
     if (std::find(params.stop.begin(), params.stop.end(), stop) == params.stop.end()) {
       params.stop.push_back(stop);

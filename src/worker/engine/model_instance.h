@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "worker/conversation/conversation_template.h"
+#include "text/conversation/conversation_template.h"
 #include "worker/engine/engine.h"
 #include "worker/engine/text_stream.h"
-#include "worker/tokenizer/tokenizer.h"
+#include "text/tokenizer/tokenizer.h"
 
 namespace fastchat::engine {
 
@@ -40,7 +40,7 @@ class ModelInstance {
   /// Starts a generation and returns its text stream; `stop` strings are added to the
   /// template's, and the template's stop token ids to params'.
   std::unique_ptr<TextStream> generate(const std::vector<int32_t>& prompt_ids,
-                                       sampling::SamplingParams params);
+                                       protocol::SamplingParams params);
 
  private:
   std::unique_ptr<tokenizer::Tokenizer> tokenizer_;

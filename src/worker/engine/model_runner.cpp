@@ -5,7 +5,7 @@
 #include <algorithm>
 
 namespace fastchat::engine {
-kv_cache::KvCacheShape kv_cache_shape(const loader::ModelConfig& config, int32_t block_size,
+model::KvCacheShape kv_cache_shape(const loader::ModelConfig& config, int32_t block_size,
                                       torch::ScalarType dtype) {
   return {config.num_hidden_layers, config.num_key_value_heads, config.head_dim, block_size,
           static_cast<int64_t>(c10::elementSize(dtype))};

@@ -8,20 +8,20 @@
 #include <vector>
 
 #include "worker/kv_cache/kv_cache_manager.h"
-#include "worker/kv_cache/kv_cache_storage.h"
-#include "worker/model/causal_lm.h"
+#include "model/kv_cache_storage.h"
+#include "model/causal_lm.h"
 #include "worker/sampling/sampler.h"
 #include "worker/scheduler/scheduler_output.h"
 
 namespace fastchat::engine {
 
 /// The KV cache geometry of a model: the one place it is derived from a config.
-kv_cache::KvCacheShape kv_cache_shape(const loader::ModelConfig& config, int32_t block_size,
+model::KvCacheShape kv_cache_shape(const loader::ModelConfig& config, int32_t block_size,
                                       torch::ScalarType dtype);
 
 /// Per-sequence sampling inputs the runner cannot know itself.
 struct SamplingInputs {
-  const sampling::SamplingParams* params = nullptr;
+  const protocol::SamplingParams* params = nullptr;
   sampling::RequestRng* rng = nullptr;
   std::vector<int32_t> suppressed_tokens;
 };
@@ -37,14 +37,14 @@ class ModelRunner {
                                               const std::vector<SamplingInputs>& inputs);
 
   model::CausalLm& model() { return *model_; }
-  const kv_cache::KvCacheStorage& storage() const { return storage_; }
+  const model::KvCacheStorage& storage() const { return storage_; }
 
  private:
   void build_batch(const scheduler::SchedulerOutput& output,
                    const kv_cache::KvCacheManager& kv_cache);
 
   std::unique_ptr<model::CausalLm> model_;
-  kv_cache::KvCacheStorage storage_;
+  model::KvCacheStorage storage_;
   sampling::Sampler sampler_;
   model::ForwardBatch batch_;  // reused across steps to avoid reallocations
 };

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "worker/sampling/sampler.h"
+#include "worker/sampling/sampled_token.h"
 
 namespace fastchat::engine {
 

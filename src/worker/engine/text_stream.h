@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "worker/engine/engine.h"
-#include "worker/stopping/stop_string_matcher.h"
-#include "worker/tokenizer/incremental_detokenizer.h"
+#include "text/stopping/stop_string_matcher.h"
+#include "text/tokenizer/incremental_detokenizer.h"
 
 namespace fastchat::engine {
 

@@ -8,26 +8,13 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error/error.h"
+#include "common/error/error_envelope.h"
 #include "common/http/http_client.h"
 
 namespace fastchat::registration {
-namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-// The controller's error message when it sent one, else the status and the start of the body.
-std::string describe_failure(const http::ClientResponse& response) {
-  const auto body = json::parse(response.body, nullptr, false);
-  if (body.is_object() && body.contains("error") && body["error"].is_object() &&
-      body["error"].contains("message") && body["error"]["message"].is_string()) {
-    return "HTTP " + std::to_string(response.status) + ": " +
-           body["error"]["message"].get<std::string>();
-  }
-  return "HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 200);
-}
-
-}  // namespace
 
 std::chrono::milliseconds default_heart_beat_interval() {
   constexpr auto kFastChatDefault = 45s;
@@ -85,7 +72,7 @@ bool ControllerRegistration::try_register() {
       return true;
     }
     spdlog::warn("controller {} refused to register {} ({}); retrying in {} ms", controller,
-                 worker_name_, describe_failure(response), retry_interval_.count());
+                 worker_name_, describe_error_response(response.status, response.body), retry_interval_.count());
   } catch (const std::exception& e) {
     spdlog::warn("cannot register {} with controller {} ({}); retrying in {} ms", worker_name_,
                  controller, e.what(), retry_interval_.count());
@@ -108,7 +95,7 @@ ControllerRegistration::Beat ControllerRegistration::send_heartbeat() {
                    options_.controller.to_string(), worker_name_);
       return Beat::Unknown;
     }
-    spdlog::warn("heartbeat of {} failed ({})", worker_name_, describe_failure(response));
+    spdlog::warn("heartbeat of {} failed ({})", worker_name_, describe_error_response(response.status, response.body));
   } catch (const std::exception& e) {
     spdlog::warn("heartbeat of {} failed ({})", worker_name_, e.what());
   }
@@ -126,7 +113,7 @@ void ControllerRegistration::unregister() {
     if (response.status == 200) {
       spdlog::info("unregistered {} from controller {}", worker_name_, options_.controller.to_string());
     } else {
-      spdlog::warn("unregistering {} failed ({})", worker_name_, describe_failure(response));
+      spdlog::warn("unregistering {} failed ({})", worker_name_, describe_error_response(response.status, response.body));
     }
   } catch (const std::exception& e) {
     spdlog::warn("unregistering {} failed ({}); the controller will expire it", worker_name_, e.what());

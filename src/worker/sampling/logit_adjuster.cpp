@@ -16,7 +16,7 @@ constexpr uint8_t kSuppressed = 4;
 }  // namespace
 
 bool LogitAdjuster::needs_adjustment(const SamplingRow& row) {
-  const SamplingParams& p = *row.params;
+  const protocol::SamplingParams& p = *row.params;
   const bool has_history = !row.prompt_tokens.empty() || !row.output_tokens.empty();
   return (p.repetition_penalty != 1.0f && has_history) ||
          ((p.presence_penalty != 0.0f || p.frequency_penalty != 0.0f) &&
@@ -32,7 +32,7 @@ void LogitAdjuster::touch(int32_t token) {
 }
 
 void LogitAdjuster::collect_row(int64_t row_index, const SamplingRow& row, int64_t vocab) {
-  const SamplingParams& p = *row.params;
+  const protocol::SamplingParams& p = *row.params;
   auto in_vocab = [vocab](int32_t t) { return t >= 0 && t < vocab; };
 
   if (p.repetition_penalty != 1.0f) {

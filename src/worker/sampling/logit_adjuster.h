@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "worker/sampling/sampling_params.h"
+#include "protocol/sampling_params.h"
 
 namespace fastchat::sampling {
 

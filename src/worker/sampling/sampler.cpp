@@ -159,7 +159,7 @@ std::vector<int32_t> Sampler::sample_rows(const torch::Tensor& logits,
     if (row.rng == nullptr) {
       throw_error(ErrorCode::Internal, "sampler: a sampled row has no RequestRng");
     }
-    const SamplingParams& p = *row.params;
+    const protocol::SamplingParams& p = *row.params;
     temperature[i] = p.temperature;
     top_k[i] = (p.top_k > 0 && p.top_k < vocab) ? p.top_k : 0;
     if (p.top_p < 1.0f) {

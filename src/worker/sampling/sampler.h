@@ -8,33 +8,20 @@
 #include <vector>
 
 #include "worker/sampling/logit_adjuster.h"
+#include "protocol/sampling_params.h"
 #include "worker/sampling/request_rng.h"
-#include "worker/sampling/sampling_params.h"
+#include "worker/sampling/sampled_token.h"
 
 namespace fastchat::sampling {
 
 /// One row of the batch to sample.
 struct SamplingRow {
-  const SamplingParams* params;
+  const protocol::SamplingParams* params;
   std::span<const int32_t> prompt_tokens;      ///< for repetition_penalty
   std::span<const int32_t> output_tokens;      ///< for all penalties and min_tokens
   RequestRng* rng;                             ///< unused when greedy
   std::span<const int32_t> suppressed_tokens;  ///< ids forbidden this step (EOS+stop ids while
                                                ///< output < min_tokens)
-};
-
-/// One alternative returned with logprobs.
-struct TopLogprob {
-  int32_t token;
-  float logprob;
-};
-
-/// The token drawn for one row, with its logprob (NaN unless requested) and top alternatives
-/// (sorted by descending logprob, params.logprobs of them).
-struct SampledToken {
-  int32_t token;
-  float logprob;
-  std::vector<TopLogprob> top_logprobs;
 };
 
 /// Samples one token per row from logits [rows, vocab] (float32 or half on any device). Called

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "worker/engine/model_instance.h"
-#include "worker/protocol/generate_delta.h"
-#include "worker/protocol/generate_request.h"
+#include "protocol/generate_delta.h"
+#include "protocol/generate_request.h"
 #include "worker/service/admission.h"
 
 namespace fastchat::service {

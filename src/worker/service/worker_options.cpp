@@ -5,14 +5,14 @@
 #include "common/error/error.h"
 #include "common/http/url.h"
 #include "common/process/run_program.h"
-#include "worker/cli/launch_flags.h"
+#include "worker/engine/launch_flags.h"
 #include "worker/registration/controller_registration.h"
 
 namespace fastchat::service {
 
 void add_worker_flags(CLI::App& app, WorkerOptions& options) {
   app.set_config("--config", "", "TOML file with any of these options (flag names without --)");
-  cli::add_launch_flags(app, options.launch);
+  engine::add_launch_flags(app, options.launch);
   app.get_option("--model-path")->required();
   app.add_option("--host", options.host, "Address to listen on")->capture_default_str();
   app.add_option("--port", options.port, "Port to listen on (0: any free port)")

@@ -6,8 +6,8 @@
 #include "common/json/json_fields.h"
 #include "common/json/request_body.h"
 #include "common/metrics/exposition.h"
-#include "worker/protocol/generate_request.h"
-#include "worker/service/fastchat_frames.h"
+#include "protocol/generate_request.h"
+#include "protocol/fastchat_frames.h"
 #include "worker/service/generation.h"
 
 namespace fastchat::service {
@@ -90,15 +90,15 @@ void WorkerService::generate_stream(const http::Request& request, http::Responde
   } catch (const ErrorException& e) {
     // FastChat reports every failure in-band with HTTP 200.
     auto stream = out.stream(200, "application/octet-stream");
-    stream->write(FastChatFrames::encode(FastChatFrames::error(e.error())));
+    stream->write(protocol::FastChatFrames::encode(protocol::FastChatFrames::error(e.error())));
     return;
   }
   auto stream = out.stream(200, "application/octet-stream");
   stream->on_client_gone([generation] { generation->cancel(); });
-  FastChatFrames frames;
+  protocol::FastChatFrames frames;
   while (!generation->finished()) {
     auto delta = generation->next();
-    if (!stream->write(FastChatFrames::encode(frames.add(delta)))) generation->cancel();
+    if (!stream->write(protocol::FastChatFrames::encode(frames.add(delta)))) generation->cancel();
   }
   stream->close();
 }
@@ -108,12 +108,12 @@ void WorkerService::generate(const http::Request& request, http::Responder& out)
     auto& model = serving_model();
     auto params = protocol::parse_fastchat_request(parse_request_body(request.body));
     Generation generation(model, admission_, params);
-    FastChatFrames frames;
+    protocol::FastChatFrames frames;
     json last;
     while (!generation.finished()) last = frames.add(generation.next());
     out.send(http::Response::json(200, last));
   } catch (const ErrorException& e) {
-    out.send(http::Response::json(200, FastChatFrames::error(e.error())));
+    out.send(http::Response::json(200, protocol::FastChatFrames::error(e.error())));
   }
 }
 

@@ -12,10 +12,10 @@
 #include "test_paths.h"
 #include "worker/engine/engine.h"
 #include "worker/engine/text_stream.h"
-#include "worker/loader/model_config.h"
-#include "worker/loader/weight_store.h"
-#include "worker/model/model_registry.h"
-#include "worker/tokenizer/tokenizer.h"
+#include "model/loader/model_config.h"
+#include "model/loader/weight_store.h"
+#include "model/model_registry.h"
+#include "text/tokenizer/tokenizer.h"
 
 namespace fastchat::engine {
 namespace {
@@ -30,7 +30,7 @@ struct ReferenceCase {
   std::string generated_text;
 };
 
-std::filesystem::path model_dir() { return testing::shared_dir() / "models" / "stories260K"; }
+std::filesystem::path model_dir() { return testing::test_data_dir() / "models" / "stories260K"; }
 
 std::vector<ReferenceCase> load_reference() {
   std::ifstream in(model_dir() / "reference.json");

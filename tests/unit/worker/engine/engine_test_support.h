@@ -6,13 +6,13 @@
 #include <vector>
 
 #include "worker/engine/request_stream.h"
-#include "worker/sampling/sampling_params.h"
+#include "protocol/sampling_params.h"
 
 namespace fastchat::engine::test_support {
 
 /// Greedy, EOS ignored: the references run exactly max_tokens steps, whatever they generate.
-inline sampling::SamplingParams greedy(int32_t max_tokens) {
-  sampling::SamplingParams params;
+inline protocol::SamplingParams greedy(int32_t max_tokens) {
+  protocol::SamplingParams params;
   params.temperature = 0.0f;
   params.max_tokens = max_tokens;
   params.ignore_eos = true;

@@ -11,7 +11,7 @@
 #include "engine_test_support.h"
 #include "test_paths.h"
 #include "worker/engine/engine.h"
-#include "worker/model/model_registry.h"
+#include "model/model_registry.h"
 
 namespace fastchat::engine {
 namespace {
@@ -24,7 +24,7 @@ struct Case {
   std::vector<int32_t> generated_ids;
 };
 
-std::filesystem::path model_dir() { return testing::shared_dir() / "models" / "stories260K"; }
+std::filesystem::path model_dir() { return testing::test_data_dir() / "models" / "stories260K"; }
 
 std::vector<Case> reference_cases() {
   std::ifstream in(model_dir() / "reference.json");

@@ -9,13 +9,13 @@
 #include "common/error/error.h"
 #include "test_paths.h"
 #include "worker/engine/engine.h"
-#include "worker/model/model_registry.h"
+#include "model/model_registry.h"
 
 namespace fastchat::engine {
 namespace {
 
 std::unique_ptr<Engine> one_at_a_time(int32_t max_queue_len, double max_queue_time_s) {
-  auto model = model::load_causal_lm(testing::shared_dir() / "models" / "stories260K",
+  auto model = model::load_causal_lm(testing::test_data_dir() / "models" / "stories260K",
                                      torch::kFloat32, torch::kCPU, {});
   EngineConfig config;
   config.kv_cache_memory = 16 << 20;

@@ -6,13 +6,13 @@
 
 #include "test_paths.h"
 #include "worker/engine/engine.h"
-#include "worker/model/model_registry.h"
+#include "model/model_registry.h"
 
 namespace fastchat::engine {
 namespace {
 
 std::unique_ptr<Engine> make_engine() {
-  auto dir = testing::shared_dir() / "models" / "stories260K";
+  auto dir = testing::test_data_dir() / "models" / "stories260K";
   EngineConfig config;
   config.kv_cache_memory = 16 << 20;
   return std::make_unique<Engine>(model::load_causal_lm(dir, torch::kFloat32, torch::kCPU), config);
@@ -28,8 +28,8 @@ std::vector<int32_t> run(RequestStream& stream) {
   return ids;
 }
 
-sampling::SamplingParams sampled(std::optional<uint64_t> seed) {
-  sampling::SamplingParams params;
+protocol::SamplingParams sampled(std::optional<uint64_t> seed) {
+  protocol::SamplingParams params;
   params.temperature = 1.0f;
   params.top_p = 0.95f;
   params.max_tokens = 48;

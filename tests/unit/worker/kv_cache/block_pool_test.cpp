@@ -5,7 +5,6 @@
 #include <set>
 
 #include "worker/kv_cache/kv_cache_manager.h"
-#include "worker/kv_cache/kv_cache_sizing.h"
 
 namespace fastchat::kv_cache {
 namespace {
@@ -57,13 +56,6 @@ TEST(KvCacheManager, FailedAllocationChangesNothing) {
   manager.free(1);  // second free of a finished sequence is harmless
   EXPECT_EQ(manager.num_free_blocks(), 3);
   EXPECT_DOUBLE_EQ(manager.usage(), 0.0);
-}
-
-TEST(KvCacheSizing, CountsKeysAndValuesOfEveryLayer) {
-  KvCacheShape shape{5, 4, 8, 16, 4};
-  EXPECT_EQ(bytes_per_block(shape), 2 * 5 * 16 * 4 * 8 * 4);
-  EXPECT_EQ(blocks_for_budget(shape, bytes_per_block(shape) * 10 + 1), 10);
-  EXPECT_EQ(blocks_for_budget(shape, 0), 0);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 namespace fastchat::sampling {
+using protocol::SamplingParams;
 namespace {
 
 SamplingParams greedy_params() {

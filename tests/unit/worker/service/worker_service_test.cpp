@@ -13,7 +13,7 @@
 #include "common/metrics/exposition.h"
 #include "metrics_checks.h"
 #include "test_paths.h"
-#include "worker/protocol/generate_delta.h"
+#include "protocol/generate_delta.h"
 
 namespace fastchat::service {
 namespace {
@@ -48,7 +48,7 @@ struct RecordingResponder : http::Responder {
 
 engine::LaunchOptions stories_launch() {
   engine::LaunchOptions launch;
-  launch.model_path = testing::shared_dir() / "models" / "stories260K";
+  launch.model_path = testing::test_data_dir() / "models" / "stories260K";
   launch.conv_template = "raw";
   launch.engine.num_threads = 1;
   return launch;

@@ -1,0 +1,61 @@
+#pragma once
+// Llama-family decoder (Llama 2/3, Mistral without sliding window, Qwen2 with q/k/v bias):
+// embed -> N x (RMSNorm, GQA attention over the paged cache, RMSNorm, SwiGLU MLP) -> norm
+// -> lm_head. q/k/v and gate/up projections are fused into one matmul each at load time.
+
+#include <torch/types.h>
+
+#include <vector>
+
+#include "model/loader/weight_store.h"
+#include "model/causal_lm.h"
+#include "model/layers/rotary_embedding.h"
+
+namespace fastchat::model {
+
+struct ModelOptions {
+  /// Run the torch-op reference kernels even where the float32 CPU kernels apply (tests).
+  bool reference_kernels = false;
+};
+
+class LlamaModel : public CausalLm {
+ public:
+  /// Loads and converts every weight once; throws ErrorException naming the tensor on a
+  /// missing or mis-shaped weight.
+  LlamaModel(loader::ModelConfig config, const loader::WeightStore& weights,
+             torch::ScalarType dtype, const torch::Device& device, ModelOptions options = {});
+
+  torch::Tensor forward(const ForwardBatch& batch, model::KvCacheStorage& cache) override;
+  const loader::ModelConfig& config() const override { return config_; }
+  torch::Device device() const override { return device_; }
+  /// Activations and KV cache: float32 on the CPU whatever the weights are, else the weights'.
+  torch::ScalarType dtype() const override { return activation_dtype_; }
+
+ private:
+  struct Layer {
+    torch::Tensor input_norm;
+    torch::Tensor qkv;       // [(H + 2 KV) * D, hidden]
+    torch::Tensor qkv_bias;  // undefined unless the architecture has attention bias
+    torch::Tensor o;         // [hidden, H * D]
+    torch::Tensor post_norm;
+    torch::Tensor gate_up;   // [2 * intermediate, hidden]
+    torch::Tensor down;      // [hidden, intermediate]
+  };
+
+  void load_layer(const loader::WeightStore& weights, int64_t index);
+  /// With the CPU kernels, a float32 matrix is re-laid for the packed GEMM (packed_weight.h).
+  void prepare_matrix(torch::Tensor& weight) const;
+
+  loader::ModelConfig config_;
+  torch::ScalarType weight_dtype_;      // projection matrices
+  torch::ScalarType activation_dtype_;  // embeddings, norms, biases, activations, KV cache
+  torch::Device device_;
+  bool fast_kernels_;
+  torch::Tensor embed_tokens_;  // [vocab, hidden]; undefined when read from the packed lm_head
+  torch::Tensor final_norm_;
+  torch::Tensor lm_head_;       // [vocab, hidden], or packed
+  std::vector<Layer> layers_;
+  layers::RotaryEmbedding rotary_;
+};
+
+}  // namespace fastchat::model

@@ -1,0 +1,34 @@
+#pragma once
+// POST /v1/chat/completions: the request body parsed and validated into a typed request.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/openai/generation_options.h"
+#include "protocol/chat_message.h"
+
+namespace fastchat::openai {
+
+struct ChatCompletionRequest {
+  std::string model;
+  /// Empty when `raw_prompt` is set.
+  std::vector<protocol::ChatMessage> messages;
+  /// `messages` given as a plain string: FastChat passes it through untemplated
+  /// (fastchat.md §3.4).
+  std::optional<std::string> raw_prompt;
+  /// sampling.max_tokens is kUnboundedMaxTokens unless the client set it (max_tokens_set).
+  /// sampling.logprobs is top_logprobs when logprobs is true, else -1.
+  GenerationOptions options;
+  bool logprobs = false;
+  int top_logprobs = 0;  ///< [0, 20]; only with logprobs
+};
+
+/// Parses a chat completion body. Throws ErrorException{InvalidRequest} naming the first bad field
+/// (param = field name or JSON path such as "messages[1].content"), including for features this
+/// server does not implement and would otherwise silently ignore: tools, functions, tool_choice
+/// other than "none", and response_format other than {"type": "text"}.
+ChatCompletionRequest parse_chat_completion_request(std::string_view body);
+
+}  // namespace fastchat::openai

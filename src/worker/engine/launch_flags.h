@@ -1,0 +1,13 @@
+#pragma once
+// The model-launch flags shared by fastchat-cli and fastchat-bench (and later the worker),
+// so that every program spells and checks them the same way.
+
+#include <CLI/CLI.hpp>
+
+#include "worker/engine/model_instance.h"
+
+namespace fastchat::engine {
+
+void add_launch_flags(CLI::App& app, engine::LaunchOptions& options);
+
+}  // namespace fastchat::engine

@@ -1,5 +1,0 @@
-#pragma once
-// load_tokenizer() (declared in tokenizer.h) picks the implementation for a model folder; this
-// header only re-exports it for callers that include the loader by name.
-
-#include "worker/tokenizer/tokenizer.h"
