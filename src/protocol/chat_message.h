@@ -19,9 +19,11 @@ struct ChatMessage {
 /// Parses an OpenAI-style "messages" array into ChatMessages.
 ///
 /// `content` is a string, or a list of parts of which only {"type": "text", "text": ...} is
-/// accepted; text parts are joined with "\n" like FastChat's get_gen_params. Image and other
-/// parts are rejected (FastChat's image path is broken, fastchat.md §3.4; this platform serves
-/// text-only models). A null or missing content is allowed only for assistant messages (a turn that
+/// accepted; text parts are joined with "\n" like FastChat's get_gen_params
+/// (fastchat/serve/openai_api_server.py on github.com/lm-sys/FastChat). Image and other parts are
+/// rejected: this platform serves text-only models, and FastChat's own image path there does not
+/// work either (get_gen_params keeps image URLs as strings, and Conversation.get_images expects
+/// image objects). A null or missing content is allowed only for assistant messages (a turn that
 /// only carried tool calls) and becomes "". Role "developer" (OpenAI's newer name for system) is
 /// read as "system". Unknown fields (name, tool_calls, ...) are ignored.
 ///

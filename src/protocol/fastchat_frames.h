@@ -1,8 +1,10 @@
 #pragma once
-// FastChat's worker stream format (fastchat.md §2.3): every frame is a JSON object with the
-// *cumulative* text, followed by one NUL byte; errors travel in-band with FastChat's numeric
-// error codes and HTTP 200. Kept byte-compatible so FastChat's own clients (test_message.py,
-// the Gradio server, its OpenAI server) work against this worker.
+// FastChat's worker stream format (generate_stream_gate in fastchat/serve/model_worker.py, served
+// as /worker_generate_stream by fastchat/serve/base_model_worker.py; github.com/lm-sys/FastChat):
+// every frame is a JSON object with the *cumulative* text, followed by one NUL byte; errors travel
+// in-band with FastChat's numeric error codes (fastchat/constants.py) and HTTP 200. Kept
+// byte-compatible so FastChat's own clients (test_message.py, the Gradio server, its OpenAI
+// server) work against this worker.
 
 #include <string>
 

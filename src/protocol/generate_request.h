@@ -29,10 +29,11 @@ struct GenerateRequest {
   bool echo = false;
 };
 
-/// FastChat's worker fields (fastchat.md §2.2): prompt (required), temperature, top_p, top_k,
-/// repetition_penalty, presence_penalty, frequency_penalty, max_new_tokens (default 256),
-/// stop (string or list), stop_token_ids, echo (default true), logprobs (any non-null value
-/// means "the chosen token's logprob"), seed. Greedy as FastChat decides it: temperature < 1e-5
+/// FastChat's worker fields (generate_stream in fastchat/serve/inference.py on
+/// github.com/lm-sys/FastChat): prompt (required), temperature, top_p, top_k, repetition_penalty,
+/// presence_penalty, frequency_penalty, max_new_tokens (default 256), stop (string or list),
+/// stop_token_ids, echo (default true), logprobs (any non-null value means "the chosen token's
+/// logprob"), seed. Greedy as FastChat decides it: temperature < 1e-5
 /// or top_p < 1e-8. Throws ErrorException{InvalidRequest} naming the field.
 GenerateRequest parse_fastchat_request(const nlohmann::json& body);
 

@@ -16,7 +16,7 @@ struct ChatCompletionRequest {
   /// Empty when `raw_prompt` is set.
   std::vector<protocol::ChatMessage> messages;
   /// `messages` given as a plain string: FastChat passes it through untemplated
-  /// (fastchat.md §3.4).
+  /// (get_gen_params in fastchat/serve/openai_api_server.py, github.com/lm-sys/FastChat).
   std::optional<std::string> raw_prompt;
   /// sampling.max_tokens is kUnboundedMaxTokens unless the client set it (max_tokens_set).
   /// sampling.logprobs is top_logprobs when logprobs is true, else -1.

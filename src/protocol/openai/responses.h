@@ -1,8 +1,12 @@
 #pragma once
 // Builders of the OpenAI API's response bodies from plain values. No HTTP here: the server picks
 // the status (http_status) and framing (sse.h); these functions only fix the JSON shapes, which
-// clients depend on field by field (see clients-and-tools.md §1: the SDK's stream helper needs
-// choices[].index and role "assistant" on the first delta; LangChain needs `choices: []` usage).
+// clients depend on field by field, as the OpenAI API reference (platform.openai.com/docs/
+// api-reference/chat) defines them. Measured against the OpenAI Node SDK and LangChain.js
+// (tests/clients/openai_client_test.mjs runs them): the SDK's stream helper
+// (chat.completions.stream) fails without choices[].index or without role "assistant" on the first
+// delta; LangChain's .stream() asks for stream_options.include_usage by default and reads usage
+// from a last chunk whose `choices` is [].
 
 #include <cstdint>
 #include <nlohmann/json.hpp>

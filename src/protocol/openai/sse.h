@@ -1,7 +1,10 @@
 #pragma once
 // Server-sent events as the OpenAI API uses them: each event is one "data: <json>" line and a
 // blank line, and the stream ends with "data: [DONE]". The parser is for the other side (server
-// tests, the benchmark client), and is as lenient as the OpenAI SDKs (clients-and-tools.md §1).
+// tests, the benchmark client), and is as lenient as the OpenAI SDKs' stream readers, which accept
+// CRLF line endings, "data:" without a space, ": comment" lines, "event:" lines and a stream that
+// ends without [DONE]. Event stream syntax: the WHATWG HTML standard, "Server-sent events"
+// (html.spec.whatwg.org/multipage/server-sent-events.html).
 
 #include <cstddef>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,7 @@
 // Pins the exact prompt each built-in template renders. Expected strings are derived by hand from
-// FastChat's get_prompt() rules (fastchat.md §4.1); the vicuna / llama-2 / mistral / zero_shot
-// cases reproduce the example renderings of fastchat.md §4.2.
+// FastChat's Conversation.get_prompt() rules per SeparatorStyle and the templates registered in
+// fastchat/conversation.py (github.com/lm-sys/FastChat); the vicuna_v1.1 / llama-2 / mistral /
+// zero_shot cases are what get_prompt() returns for two turns and an open third.
 
 #include <gtest/gtest.h>
 
