@@ -95,7 +95,7 @@ StreamOutcome OpenAiClient::stream(
     if (status != 200) {
       const std::string error_body = read_error_body(exchange);
       return failure(StreamEnd::HttpError, status, describe_error_response(status, error_body),
-                     parse_error_envelope(std::string_view(error_body)));
+                     parse_error_body(error_body));
     }
     StreamOutcome outcome = read_events(exchange, deadline, on_chunk);
     if (!outcome.ok()) exchange.close();  // the server sees the client go away
@@ -109,7 +109,7 @@ StreamOutcome OpenAiClient::stream(
 nlohmann::json OpenAiClient::post(std::string_view path, std::string body) const {
   const auto response = http::send_request(url_, "POST", path, std::move(body), http_);
   if (response.status != 200) {
-    if (auto error = parse_error_envelope(std::string_view(response.body))) {
+    if (auto error = parse_error_body(response.body)) {
       throw ErrorException(*std::move(error));
     }
     throw_error(ErrorCode::UpstreamFailed, "POST " + url_.to_string() + std::string(path) + ": " +

@@ -32,13 +32,13 @@ std::optional<Error> parse_error_envelope(const nlohmann::json& body) {
                string_field(*error, "param")};
 }
 
-std::optional<Error> parse_error_envelope(std::string_view body) {
+std::optional<Error> parse_error_body(std::string_view body) {
   return parse_error_envelope(nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false));
 }
 
 std::string describe_error_response(int status, std::string_view body) {
   std::string out = "HTTP " + std::to_string(status) + ": ";
-  if (auto error = parse_error_envelope(body); error && !error->message.empty()) {
+  if (auto error = parse_error_body(body); error && !error->message.empty()) {
     return out + error->message;
   }
   return out + std::string(body.substr(0, kBodyExcerpt));

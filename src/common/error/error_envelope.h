@@ -20,7 +20,8 @@ nlohmann::json error_envelope(const Error& error);
 /// "type" (an unknown type is UpstreamFailed). Also takes {"error": "message"}, as some servers
 /// send. nullopt when `body` holds no error object.
 std::optional<Error> parse_error_envelope(const nlohmann::json& body);
-std::optional<Error> parse_error_envelope(std::string_view body);
+/// The same from a response body's text (nullopt for text that is not JSON).
+std::optional<Error> parse_error_body(std::string_view body);
 
 /// What a person should read about a failed HTTP answer: "HTTP <status>: <the envelope's message>",
 /// or the start of the body when it is no envelope.

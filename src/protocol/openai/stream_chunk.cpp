@@ -62,8 +62,12 @@ StreamChunk parse_stream_chunk(std::string_view data) {
       if (choice.is_object()) out.choices.push_back(read_choice(choice));
     }
   }
+  // vLLM sends "usage": null on every chunk but the last; a usage needs its completion count.
   if (auto usage = chunk.find("usage"); usage != chunk.end() && usage->is_object()) {
-    out.usage = Usage{int_of(*usage, "prompt_tokens"), int_of(*usage, "completion_tokens")};
+    if (auto completion = usage->find("completion_tokens");
+        completion != usage->end() && completion->is_number_integer()) {
+      out.usage = Usage{int_of(*usage, "prompt_tokens"), completion->get<int>()};
+    }
   }
   return out;
 }

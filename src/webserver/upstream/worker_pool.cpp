@@ -15,7 +15,7 @@ namespace {
 
 // A worker's non-200 answer carries our error envelope; keep its code and message.
 Error worker_rejection(int status, const std::string& body, const std::string& worker) {
-  if (auto error = parse_error_envelope(std::string_view(body))) return *std::move(error);
+  if (auto error = parse_error_body(body)) return *std::move(error);
   return Error{ErrorCode::UpstreamFailed,
                "worker " + worker + " answered HTTP " + std::to_string(status), ""};
 }
