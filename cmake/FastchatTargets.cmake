@@ -5,7 +5,7 @@
 #
 #   fastchat_add_library(<name> SOURCES ... [DEPS ...] [TORCH])
 #   fastchat_add_program(<name> SOURCES ... [DEPS ...])
-#   fastchat_add_test(<name> SOURCES ... [DEPS ...])
+#   fastchat_add_test(<name> SOURCES ... [DEPS ...] [FIXTURE <CTest fixture it requires>])
 #
 # With FASTCHAT_BUILD_WORKER=OFF the torch libraries do not exist; a test that needs one is not
 # created (the configure step says how many), as its code cannot be compiled without libtorch.
@@ -64,7 +64,7 @@ endfunction()
 # One GoogleTest binary, discovered by CTest, labelled `unit`, plus `torch` when it links a torch
 # library.
 function(fastchat_add_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "FIXTURE" "SOURCES;DEPS" ${ARGN})
   foreach(dep IN LISTS ARG_DEPS)
     if(NOT FASTCHAT_BUILD_WORKER AND dep MATCHES "^fastchat_" AND NOT TARGET ${dep})
       set_property(GLOBAL APPEND PROPERTY FASTCHAT_TESTS_NOT_BUILT ${name})
@@ -92,6 +92,10 @@ function(fastchat_add_test name)
   if(torch)
     set_property(DIRECTORY APPEND PROPERTY LABELS torch)
   endif()
+  set(fixture "")
+  if(ARG_FIXTURE)
+    set(fixture FIXTURES_REQUIRED ${ARG_FIXTURE})
+  endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit
-                       ENVIRONMENT "FASTCHAT_TEST_DATA=${FASTCHAT_TEST_DATA_DIR}")
+                       ENVIRONMENT "FASTCHAT_TEST_DATA=${FASTCHAT_TEST_DATA_DIR}" ${fixture})
 endfunction()

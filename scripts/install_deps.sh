@@ -6,6 +6,9 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build ccache g++ pkg-config python3
+  # NumPy for Debian's python3: the independent float64 model references of the tests
+  # (tests/reference/hf_reference.py).
+  python3-numpy
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev
   # clang with libFuzzer and the sanitizer runtimes, for the fuzz targets (scripts/fuzz.sh).

@@ -19,7 +19,7 @@ std::unique_ptr<CausalLm> make_causal_lm(const loader::ModelConfig& config,
                 "config.json: architecture '" + config.architecture + "' is not supported",
                 "architectures");
   }
-  // All three share the Llama math; Qwen2's q/k/v bias comes through config.attention_bias.
+  // All three share the Llama math; what differs (biases, sliding window) is in the config.
   return std::make_unique<LlamaModel>(config, weights, dtype, device, options);
 }
 

@@ -35,23 +35,25 @@ torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const 
   return bias.defined() ? torch::addmm(bias, x, weight.t()) : torch::mm(x, weight.t());
 }
 
-void linear_accumulate(torch::Tensor& out, const torch::Tensor& x, const torch::Tensor& weight) {
+void linear_accumulate(torch::Tensor& out, const torch::Tensor& x, const torch::Tensor& weight,
+                       const torch::Tensor& bias) {
   if (weight.dim() == 3 && out.is_contiguous()) {
     auto in = x.contiguous();
     packed_gemm(in.data_ptr<float>(), in.size(0), in.size(1), weight.data_ptr<float>(), out.size(1),
-                nullptr, out.data_ptr<float>(), true);
+                bias.defined() ? bias.data_ptr<float>() : nullptr, out.data_ptr<float>(), true);
     return;
   }
   if (x.scalar_type() != weight.scalar_type()) {
-    out.add_(layers::linear(x, weight));
+    out.add_(layers::linear(x, weight, bias));
     return;
   }
   if (use_gemv(x, weight)) {
     auto row = out[0];
     row.addmv_(weight, x[0]);
-    return;
+  } else {
+    out.addmm_(x, weight.t());
   }
-  out.addmm_(x, weight.t());
+  if (bias.defined()) out.add_(bias);
 }
 
 }  // namespace fastchat::model::layers

@@ -12,7 +12,8 @@ namespace fastchat::model::layers {
 /// x [rows, in] -> x W^T (+ bias) [rows, out].
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight,
                      const torch::Tensor& bias = {});
-/// out [rows, out] += x W^T, in place (the residual adds).
-void linear_accumulate(torch::Tensor& out, const torch::Tensor& x, const torch::Tensor& weight);
+/// out [rows, out] += x W^T (+ bias), in place (the residual adds).
+void linear_accumulate(torch::Tensor& out, const torch::Tensor& x, const torch::Tensor& weight,
+                       const torch::Tensor& bias = {});
 
 }  // namespace fastchat::model::layers

@@ -61,16 +61,18 @@ void write_cache_cpu(const KernelArgs& args, float* keys, float* values) {
   }
 }
 
-// One query head of one token against `num_keys` cached tokens of its sequence, scalar:
-// any block size and head dim.
+// One query head of one token against the cached tokens [skip, num_keys) of `table`'s blocks,
+// scalar: any block size and head dim.
 void attend_one_scalar(const KernelArgs& args, const int32_t* table, int64_t kv_head,
-                       const float* q, int64_t num_keys, float* scores, float* out) {
+                       const float* q, int64_t num_keys, int64_t skip, float* scores,
+                       float* out) {
   const int64_t d = args.shape.head_dim;
   const int64_t bs = args.shape.block_size;
   const int64_t kv_heads = args.shape.num_kv_heads;
   const int64_t num_blocks = (num_keys + bs - 1) / bs;
   float max_score = -std::numeric_limits<float>::infinity();
-  for (int64_t j = 0; j < num_keys; ++j) {
+  std::fill_n(scores, skip, 0.0f);
+  for (int64_t j = skip; j < num_keys; ++j) {
     // Keys are [head_dim, block_size] inside a block.
     const float* kb = args.keys + (static_cast<int64_t>(table[j / bs]) * kv_heads + kv_head) * bs * d;
     float acc = 0.0f;
@@ -79,7 +81,7 @@ void attend_one_scalar(const KernelArgs& args, const int32_t* table, int64_t kv_
     max_score = std::max(max_score, scores[j]);
   }
   float sum = 0.0f;
-  for (int64_t j = 0; j < num_keys; ++j) {
+  for (int64_t j = skip; j < num_keys; ++j) {
     scores[j] = fast_exp(scores[j] - max_score);
     sum += scores[j];
   }
@@ -176,7 +178,8 @@ template <int kBlockChunks>
 // output row is head_dim/8 accumulators over the block's tokens.
 FASTCHAT_CPU_CLONES
 void attend_one_vector(const KernelArgs& args, const int32_t* table, int64_t kv_head,
-                       const float* q, int64_t num_keys, float* scores, float* out) {
+                       const float* q, int64_t num_keys, int64_t skip, float* scores,
+                       float* out) {
   const int64_t d = args.shape.head_dim;
   const int64_t bs = args.shape.block_size;
   const int64_t kv_heads = args.shape.num_kv_heads;
@@ -196,6 +199,8 @@ void attend_one_vector(const KernelArgs& args, const int32_t* table, int64_t kv_
         }
       }
   }
+  // Keys before the sliding window, in its first block, take no part in the softmax.
+  std::fill_n(scores, skip, -std::numeric_limits<float>::infinity());
   // Slots past the last key of the final block hold stale data: mask them out of the max.
   const int64_t full = num_keys / 8 * 8;
   for (int64_t j = 0; j < full; j += 8) {
@@ -215,6 +220,11 @@ void attend_one_vector(const KernelArgs& args, const int32_t* table, int64_t kv_
     scores[j] = fast_exp(scores[j] - max_score);
     sum += scores[j];
   }
+  // fast_exp clamps its argument, so a masked key got a tiny weight instead of zero: remove it.
+  for (int64_t j = 0; j < skip; ++j) {
+    sum -= scores[j];
+    scores[j] = 0.0f;
+  }
 
   const float inv = 1.0f / sum;
   switch (d / 8) {
@@ -230,14 +240,22 @@ void attend_one_vector(const KernelArgs& args, const int32_t* table, int64_t kv_
   }
 }
 
+// One query head of the token at `position` against its keys: every earlier one, or those of
+// its sliding window. The kernels start at the window's first block, so blocks before it are
+// never read (they may have been given back); `skip` masks the keys before the window in it.
 void attend_one(const KernelArgs& args, const int32_t* table, int64_t kv_head, const float* q,
-                int64_t num_keys, float* scores, float* out) {
+                int64_t position, float* scores, float* out) {
   const int64_t d = args.shape.head_dim;
   const int64_t bs = args.shape.block_size;
+  const int64_t window = args.shape.sliding_window;
+  const int64_t first_key = window > 0 ? std::max<int64_t>(0, position + 1 - window) : 0;
+  const int64_t first_block = first_key / bs;
+  const int64_t num_keys = position + 1 - first_block * bs;
+  const int64_t skip = first_key - first_block * bs;
   if (d % 8 == 0 && bs % 8 == 0) {
-    attend_one_vector(args, table, kv_head, q, num_keys, scores, out);
+    attend_one_vector(args, table + first_block, kv_head, q, num_keys, skip, scores, out);
   } else {
-    attend_one_scalar(args, table, kv_head, q, num_keys, scores, out);
+    attend_one_scalar(args, table + first_block, kv_head, q, num_keys, skip, scores, out);
   }
 }
 
@@ -253,12 +271,12 @@ void attend_range(const KernelArgs& args, const RowRange& range, std::vector<flo
   // Scores are padded to whole blocks so the per-block loops never check bounds twice.
   scores.resize(static_cast<size_t>((context + s.block_size - 1) / s.block_size * s.block_size));
   for (int32_t r = range.row_begin; r < range.row_end; ++r) {
-    const int64_t num_keys = context - query_len + r + 1;
+    const int64_t position = context - query_len + r;
     const int64_t token = start + r;
     for (int64_t h = range.kv_head * group; h < (range.kv_head + 1) * group; ++h) {
       const float* q = args.qkv + token * args.qkv_stride + h * s.head_dim;
       float* out = args.out + token * s.num_heads * s.head_dim + h * s.head_dim;
-      attend_one(args, table, range.kv_head, q, num_keys, scores.data(), out);
+      attend_one(args, table, range.kv_head, q, position, scores.data(), out);
     }
   }
 }
@@ -281,7 +299,10 @@ torch::Tensor paged_attention_cpu(const torch::Tensor& qkv, torch::Tensor& key_c
   int64_t cost = 0;
   for (int32_t seq = 0; seq < batch.num_sequences(); ++seq) {
     const int32_t query_len = batch.query_starts[seq + 1] - batch.query_starts[seq];
-    cost += static_cast<int64_t>(query_len) * batch.context_lens[seq];
+    const int64_t keys = shape.sliding_window > 0
+                             ? std::min<int64_t>(batch.context_lens[seq], shape.sliding_window)
+                             : batch.context_lens[seq];
+    cost += query_len * keys;
     for (int32_t g = 0; g < shape.num_kv_heads; ++g) {
       for (int32_t r = 0; r < query_len; r += kRowsPerItem) {
         items.push_back({seq, g, r, std::min(query_len, r + kRowsPerItem)});
@@ -317,10 +338,14 @@ torch::Tensor paged_attention_reference(const torch::Tensor& qkv, torch::Tensor&
     const int64_t start = batch.query_starts[seq];
     const int64_t query_len = batch.query_starts[seq + 1] - start;
     const int64_t context = batch.context_lens[seq];
-    const int64_t num_blocks = (context + s.block_size - 1) / s.block_size;
-    std::vector<int64_t> table(
-        batch.block_tables.begin() + seq * batch.max_blocks_per_sequence,
-        batch.block_tables.begin() + seq * batch.max_blocks_per_sequence + num_blocks);
+    // Blocks wholly before the first query's sliding window are not read (they may be gone).
+    const int64_t first_key =
+        s.sliding_window > 0 ? std::max<int64_t>(0, context - query_len + 1 - s.sliding_window) : 0;
+    const int64_t first_block = first_key / s.block_size;
+    const int64_t num_blocks = (context + s.block_size - 1) / s.block_size - first_block;
+    const int64_t num_keys = context - first_block * s.block_size;
+    const auto row = batch.block_tables.begin() + seq * batch.max_blocks_per_sequence;
+    std::vector<int64_t> table(row + first_block, row + first_block + num_blocks);
     auto table_t = torch::tensor(table, torch::kInt64).to(qkv.device());
     // -> [H, ctx, D]; keys are stored [.., D, block_size], values [.., block_size, D].
     auto gather = [&](const torch::Tensor& cache, bool transposed) {
@@ -328,17 +353,21 @@ torch::Tensor paged_attention_reference(const torch::Tensor& qkv, torch::Tensor&
                         .permute(transposed ? std::vector<int64_t>{1, 0, 3, 2}
                                             : std::vector<int64_t>{1, 0, 2, 3});
       auto seq_kv = blocks.reshape({s.num_kv_heads, num_blocks * s.block_size, s.head_dim})
-                        .narrow(1, 0, context);
+                        .narrow(1, 0, num_keys);
       return seq_kv.repeat_interleave(group, 0).to(torch::kFloat32);
     };
     auto keys = gather(key_cache, true);
     auto values = gather(value_cache, false);
     auto queries = q.narrow(0, start, query_len).transpose(0, 1).to(torch::kFloat32);
     auto scores = torch::matmul(queries, keys.transpose(1, 2)) * scale;  // [H, qlen, ctx]
-    auto key_pos = torch::arange(context, qkv.options().dtype(torch::kInt64)).unsqueeze(0);
+    auto key_pos = torch::arange(first_block * s.block_size, context,
+                                 qkv.options().dtype(torch::kInt64))
+                       .unsqueeze(0);
     auto query_pos =
         torch::arange(query_len, qkv.options().dtype(torch::kInt64)).unsqueeze(1) + (context - query_len);
-    scores.masked_fill_(key_pos > query_pos, -std::numeric_limits<float>::infinity());
+    auto hidden = key_pos > query_pos;
+    if (s.sliding_window > 0) hidden.logical_or_(key_pos <= query_pos - s.sliding_window);
+    scores.masked_fill_(hidden, -std::numeric_limits<float>::infinity());
     auto attended = torch::matmul(torch::softmax(scores, -1), values);  // [H, qlen, D]
     out.narrow(0, start, query_len)
         .copy_(attended.transpose(0, 1).reshape({query_len, q_width}).to(qkv.scalar_type()));

@@ -28,12 +28,12 @@ LlamaModel::LlamaModel(loader::ModelConfig config, const loader::WeightStore& we
   embed_tokens_ =
       weights.load("model.embed_tokens.weight", {vocab, hidden}, activation_dtype_, device);
   final_norm_ = weights.load("model.norm.weight", {hidden}, activation_dtype_, device);
-  // A tied model may still ship an lm_head copy (stories260K does); the tie decides.
-  if (config_.tie_word_embeddings) {
-    lm_head_ = weight_dtype_ == activation_dtype_ ? embed_tokens_ : embed_tokens_.to(weight_dtype_);
-  } else {
-    lm_head_ = weights.load("lm_head.weight", {vocab, hidden}, weight_dtype_, device);
-  }
+  // A tied model may still ship an lm_head copy (stories260K does); the tie decides. The logits
+  // keep the activations' precision: in bfloat16 their 8-bit mantissa would turn clear margins
+  // between candidate tokens into ties.
+  lm_head_ = config_.tie_word_embeddings
+                 ? embed_tokens_
+                 : weights.load("lm_head.weight", {vocab, hidden}, activation_dtype_, device);
   const bool tied = lm_head_.is_same(embed_tokens_);
   prepare_matrix(lm_head_);
   // A tied model keeps one copy: embedding rows are then read from the packed matrix.
@@ -63,15 +63,21 @@ void LlamaModel::load_layer(const loader::WeightStore& weights, int64_t index) {
   layer.qkv = torch::cat({load("self_attn.q_proj.weight", {q_width, hidden}),
                           load("self_attn.k_proj.weight", {kv_width, hidden}),
                           load("self_attn.v_proj.weight", {kv_width, hidden})});
-  if (config_.attention_bias) {
+  if (config_.qkv_bias) {
     layer.qkv_bias = torch::cat({load("self_attn.q_proj.bias", {q_width}),
                                  load("self_attn.k_proj.bias", {kv_width}),
                                  load("self_attn.v_proj.bias", {kv_width})});
   }
   layer.o = load("self_attn.o_proj.weight", {hidden, q_width});
+  if (config_.o_bias) layer.o_bias = load("self_attn.o_proj.bias", {hidden});
   layer.gate_up = torch::cat({load("mlp.gate_proj.weight", {inter, hidden}),
                               load("mlp.up_proj.weight", {inter, hidden})});
   layer.down = load("mlp.down_proj.weight", {hidden, inter});
+  if (config_.mlp_bias) {
+    layer.gate_up_bias =
+        torch::cat({load("mlp.gate_proj.bias", {inter}), load("mlp.up_proj.bias", {inter})});
+    layer.down_bias = load("mlp.down_proj.bias", {hidden});
+  }
   for (auto* matrix : {&layer.qkv, &layer.o, &layer.gate_up, &layer.down}) prepare_matrix(*matrix);
   layers_.push_back(std::move(layer));
 }
@@ -81,7 +87,8 @@ torch::Tensor LlamaModel::forward(const ForwardBatch& batch, model::KvCacheStora
   const bool fast = fast_kernels_;
   const int64_t tokens = batch.num_tokens();
   const layers::AttentionShape shape{config_.num_attention_heads, config_.num_key_value_heads,
-                                     config_.head_dim, cache.shape().block_size};
+                                     config_.head_dim, cache.shape().block_size,
+                                     config_.sliding_window.value_or(0)};
   BatchTensors tensors;
   torch::Tensor token_ids;
   torch::Tensor logits_rows;
@@ -107,10 +114,10 @@ torch::Tensor LlamaModel::forward(const ForwardBatch& batch, model::KvCacheStora
     auto attn = layers::paged_attention(qkv, cache.keys(static_cast<int64_t>(i)),
                                         cache.values(static_cast<int64_t>(i)), batch, tensors,
                                         shape, fast);
-    layers::linear_accumulate(x, attn, layer.o);
+    layers::linear_accumulate(x, attn, layer.o, layer.o_bias);
     h = layers::rms_norm(x, layer.post_norm, eps, fast);
-    layers::linear_accumulate(x, layers::silu_and_mul(layers::linear(h, layer.gate_up), fast),
-                              layer.down);
+    auto gate_up = layers::linear(h, layer.gate_up, layer.gate_up_bias);
+    layers::linear_accumulate(x, layers::silu_and_mul(gate_up, fast), layer.down, layer.down_bias);
   }
   auto last = layers::rms_norm(x.index_select(0, logits_rows), final_norm_, eps, fast);
   return layers::linear(last, lm_head_).to(torch::kFloat32);

@@ -1,7 +1,9 @@
 #pragma once
-// Llama-family decoder (Llama 2/3, Mistral without sliding window, Qwen2 with q/k/v bias):
-// embed -> N x (RMSNorm, GQA attention over the paged cache, RMSNorm, SwiGLU MLP) -> norm
-// -> lm_head. q/k/v and gate/up projections are fused into one matmul each at load time.
+// Llama-family decoder (Llama 2/3 with optional attention and MLP biases, Mistral with its
+// sliding window, Qwen2 with q/k/v bias): embed -> N x (RMSNorm, GQA attention over the paged
+// cache, RMSNorm, SwiGLU MLP) -> norm -> lm_head. q/k/v and gate/up projections are fused into
+// one matmul each at load time. The final norm and lm_head run in the activation dtype (float32
+// on the CPU whatever the weights are), so bfloat16 weights do not round the logits.
 
 #include <torch/types.h>
 
@@ -37,9 +39,12 @@ class LlamaModel : public CausalLm {
     torch::Tensor qkv;       // [(H + 2 KV) * D, hidden]
     torch::Tensor qkv_bias;  // undefined unless the architecture has attention bias
     torch::Tensor o;         // [hidden, H * D]
+    torch::Tensor o_bias;    // undefined unless config.o_bias
     torch::Tensor post_norm;
-    torch::Tensor gate_up;   // [2 * intermediate, hidden]
-    torch::Tensor down;      // [hidden, intermediate]
+    torch::Tensor gate_up;       // [2 * intermediate, hidden]
+    torch::Tensor gate_up_bias;  // undefined unless config.mlp_bias
+    torch::Tensor down;          // [hidden, intermediate]
+    torch::Tensor down_bias;     // undefined unless config.mlp_bias
   };
 
   void load_layer(const loader::WeightStore& weights, int64_t index);
@@ -53,7 +58,7 @@ class LlamaModel : public CausalLm {
   bool fast_kernels_;
   torch::Tensor embed_tokens_;  // [vocab, hidden]; undefined when read from the packed lm_head
   torch::Tensor final_norm_;
-  torch::Tensor lm_head_;       // [vocab, hidden], or packed
+  torch::Tensor lm_head_;       // [vocab, hidden] in the activation dtype, or packed
   std::vector<Layer> layers_;
   layers::RotaryEmbedding rotary_;
 };

@@ -228,8 +228,43 @@ void parse_sizes(const json& doc, ModelConfig& config) {
       optional_positive(doc, "max_position_embeddings", default_positions);
   config.rms_norm_eps = optional_positive_double(doc, "rms_norm_eps", 1e-6);
   config.rope_theta = optional_positive_double(doc, "rope_theta", 10000.0);
-  if (field(doc, "sliding_window")) {
-    config.sliding_window = optional_positive(doc, "sliding_window", 0);
+}
+
+bool optional_bool(const json& doc, const char* name) {
+  const json* value = field(doc, name);
+  return value && as_bool(*value, kConfigFile, name);
+}
+
+// The fields that differ between the three architectures, as each transformers class reads
+// them. A field one class does not read (Mistral's attention_bias, Llama's sliding_window) is
+// ignored, as transformers ignores it.
+void parse_architecture_features(const json& doc, ModelConfig& config) {
+  if (config.architecture == "LlamaForCausalLM") {
+    config.qkv_bias = config.o_bias = optional_bool(doc, "attention_bias");
+    config.mlp_bias = optional_bool(doc, "mlp_bias");
+  } else if (config.architecture == "Qwen2ForCausalLM") {
+    config.qkv_bias = true;  // Qwen2's q/k/v always have one; its config has no field for it
+    if (optional_bool(doc, "use_sliding_window")) {
+      fail(kConfigFile, "use_sliding_window",
+           "true is not supported (Qwen2's sliding window on the layers past max_window_layers)");
+    }
+  } else if (config.architecture == "MistralForCausalLM") {
+    if (field(doc, "sliding_window")) config.sliding_window = optional_positive(doc, "sliding_window", 0);
+  }
+}
+
+// Fields that would change the computation in ways the model code does not implement.
+void refuse_unsupported(const json& doc) {
+  if (const json* act = field(doc, "hidden_act")) {
+    if (!act->is_string() || act->get<std::string>() != "silu") {
+      fail(kConfigFile, "hidden_act", act->dump() + " is not supported (supported: \"silu\")");
+    }
+  }
+  if (const json* quantization = field(doc, "quantization_config")) {
+    const json* method = quantization->is_object() ? field(*quantization, "quant_method") : nullptr;
+    fail(kConfigFile, "quantization_config",
+         "names a quantized checkpoint" + (method ? " (" + method->dump() + ")" : std::string()) +
+             ", which is not supported: use a float32, float16 or bfloat16 folder");
   }
 }
 
@@ -257,12 +292,8 @@ ModelConfig load_model_config(const std::filesystem::path& folder) {
   if (const json* tie = field(doc, "tie_word_embeddings")) {
     config.tie_word_embeddings = as_bool(*tie, kConfigFile, "tie_word_embeddings");
   }
-  // Qwen2 always has q/k/v biases; its config has no field for it.
-  if (config.architecture == "Qwen2ForCausalLM") {
-    config.attention_bias = true;
-  } else if (const json* bias = field(doc, "attention_bias")) {
-    config.attention_bias = as_bool(*bias, kConfigFile, "attention_bias");
-  }
+  parse_architecture_features(doc, config);
+  refuse_unsupported(doc);
   if (const json* bos = field(doc, "bos_token_id")) {
     config.bos_token_id = as_token_id(*bos, kConfigFile, "bos_token_id");
   }

@@ -36,11 +36,14 @@ struct ModelConfig {
   double rope_theta = 10000.0;
   std::optional<RopeScaling> rope_scaling;
   bool tie_word_embeddings = false;
-  bool attention_bias = false;  ///< q/k/v projections have a bias (always for Qwen2)
+  bool qkv_bias = false;  ///< q/k/v projections have a bias (Llama attention_bias; always Qwen2)
+  bool o_bias = false;    ///< o_proj has a bias (Llama attention_bias)
+  bool mlp_bias = false;  ///< gate/up/down projections have a bias (Llama mlp_bias)
   std::string torch_dtype = "float32";  ///< "float32" | "bfloat16" | "float16"
   std::optional<int32_t> bos_token_id;  ///< config.json's, else generation_config.json's
   std::vector<int32_t> eos_token_ids;   ///< generation_config's first, then config's; deduped
-  std::optional<int64_t> sliding_window;  ///< read but unused (Mistral)
+  /// Each token attends to itself and the W - 1 tokens before it (Mistral); none: all of them.
+  std::optional<int64_t> sliding_window;
 };
 
 /// The architectures this build can run, in the order listed in error messages.
@@ -48,7 +51,9 @@ const std::vector<std::string>& supported_architectures();
 
 /// Reads folder/config.json and the optional folder/generation_config.json, applies HF defaults
 /// and validates. Throws ErrorException{InvalidModel, "config.json: <field> ...", "<field>"};
-/// file-level failures (missing, not JSON) name the file as param.
+/// file-level failures (missing, not JSON) name the file as param. A field that changes the
+/// computation is either read here and honoured by the model, or refused here by name: a model
+/// is computed as Hugging Face transformers computes it, or not loaded at all.
 ModelConfig load_model_config(const std::filesystem::path& folder);
 
 }  // namespace fastchat::loader

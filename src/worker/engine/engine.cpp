@@ -64,7 +64,8 @@ Engine::Engine(std::unique_ptr<model::CausalLm> model, EngineConfig config)
       model_config_(model->config()),
       context_length_(static_cast<int32_t>(model->config().max_position_embeddings)),
       num_blocks_(plan_num_blocks(*model, config)),
-      kv_cache_(num_blocks_, config.block_size, config.enable_prefix_caching, model_seed(*model)),
+      kv_cache_(num_blocks_, config.block_size, config.enable_prefix_caching, model_seed(*model),
+                static_cast<int32_t>(model->config().sliding_window.value_or(0))),
       scheduler_(config.scheduler, kv_cache_),
       runner_(std::make_unique<ModelRunner>(std::move(model), num_blocks_, config.block_size)) {
   stats_.num_kv_blocks = num_blocks_;
@@ -107,9 +108,15 @@ std::shared_ptr<RequestStream> Engine::submit(GenerationRequest request) {
   }
   const int64_t longest = std::min<int64_t>(
       static_cast<int64_t>(prompt_len) + request.params.max_tokens, context_length_);
-  if (kv_cache_.blocks_for_tokens(longest) > num_blocks_) {
+  // With a sliding window a sequence holds its window plus the chunk being computed, at most.
+  const int64_t window = model_config_.sliding_window.value_or(0);
+  const int64_t resident =
+      window > 0 ? std::min<int64_t>(longest, window + config_.scheduler.max_num_batched_tokens +
+                                                  config_.block_size)
+                 : longest;
+  if (kv_cache_.blocks_for_tokens(resident) > num_blocks_) {
     throw_error(ErrorCode::InvalidRequest,
-                "prompt plus max_tokens need " + std::to_string(longest) +
+                "prompt plus max_tokens need " + std::to_string(resident) +
                     " tokens of KV cache, but the cache holds only " +
                     std::to_string(kv_cache_capacity_tokens()),
                 "max_tokens");

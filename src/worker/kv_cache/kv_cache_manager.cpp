@@ -1,17 +1,20 @@
 #include "worker/kv_cache/kv_cache_manager.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
 namespace fastchat::kv_cache {
 
 KvCacheManager::KvCacheManager(int32_t num_blocks, int32_t block_size, bool enable_prefix_caching,
-                               uint64_t model_seed)
+                               uint64_t model_seed, int32_t sliding_window)
     : block_size_(block_size),
+      sliding_window_(sliding_window),
       prefix_caching_(enable_prefix_caching),
       model_seed_(model_seed),
       pool_(num_blocks) {
   if (block_size <= 0) throw std::invalid_argument("block size must be positive");
+  if (sliding_window < 0) throw std::invalid_argument("sliding window must not be negative");
 }
 
 double KvCacheManager::usage() const {
@@ -88,10 +91,27 @@ void KvCacheManager::cache_full_blocks(SequenceId sequence, std::span<const int3
   }
 }
 
+void KvCacheManager::release_outside_window(SequenceId sequence, int32_t num_computed) {
+  if (sliding_window_ == 0) return;
+  auto it = tables_.find(sequence);
+  if (it == tables_.end()) return;
+  Table& table = it->second;
+  // The next query sits at position num_computed and reads keys from num_computed + 1 - W on.
+  const int64_t first_key = int64_t{num_computed} + 1 - sliding_window_;
+  const auto outside = static_cast<int32_t>(std::min<int64_t>(
+      std::max<int64_t>(0, first_key) / block_size_, static_cast<int64_t>(table.blocks.size())));
+  if (outside <= table.num_released) return;
+  auto leaving = std::span(table.blocks).subspan(table.num_released, outside - table.num_released);
+  pool_.release(leaving);
+  std::fill(leaving.begin(), leaving.end(), kReleasedBlock);
+  table.num_released = outside;
+}
+
 void KvCacheManager::free(SequenceId sequence) {
   auto it = tables_.find(sequence);
   if (it == tables_.end()) return;
-  pool_.release(it->second.blocks);
+  const Table& table = it->second;
+  pool_.release(std::span(table.blocks).subspan(table.num_released));
   tables_.erase(it);
 }
 

@@ -4,7 +4,9 @@
 // new sequence starts from the cached blocks of its longest known prefix, shared with
 // whoever else holds them, and every block its computed tokens fill is offered to the cache.
 // Shared blocks are always full, and a sequence writes only past its computed tokens, so a
-// shared block is never written again.
+// shared block is never written again. With a sliding window of W tokens, a block whose tokens
+// all lie before the window of the sequence's next token is given back at once: a sequence then
+// holds about W / block_size blocks however long it grows.
 
 #include <cstdint>
 #include <span>
@@ -16,6 +18,9 @@
 namespace fastchat::kv_cache {
 
 using SequenceId = uint64_t;
+
+/// The block-table entry of a block given back because it left the sliding window.
+inline constexpr BlockId kReleasedBlock = -1;
 
 /// The cached blocks a sequence may start from.
 struct PrefixMatch {
@@ -33,8 +38,9 @@ struct PrefixCacheStats {
 class KvCacheManager {
  public:
   /// `model_seed` separates the cache keys of different models (see hash_bytes).
+  /// `sliding_window` > 0: the model's attention window in tokens (0: none).
   KvCacheManager(int32_t num_blocks, int32_t block_size, bool enable_prefix_caching = false,
-                 uint64_t model_seed = 0);
+                 uint64_t model_seed = 0, int32_t sliding_window = 0);
 
   int32_t block_size() const { return block_size_; }
   int32_t num_blocks() const { return pool_.num_blocks(); }
@@ -58,10 +64,15 @@ class KvCacheManager {
   /// Offers to the cache every block of `sequence` its first `num_computed` tokens fill.
   void cache_full_blocks(SequenceId sequence, std::span<const int32_t> tokens,
                          int32_t num_computed);
+  /// With a sliding window, gives back the blocks of `sequence` that lie wholly before the window
+  /// of its next token (position `num_computed`): no later query reads them. Their entries
+  /// become kReleasedBlock. Does nothing without a window.
+  void release_outside_window(SequenceId sequence, int32_t num_computed);
   /// Lets go of every block of the sequence; unknown ids are ignored (already freed).
   void free(SequenceId sequence);
 
-  /// NOTE: append-only while the sequence runs, so callers may cache prefixes of it.
+  /// Entry i holds tokens [i * block_size, (i + 1) * block_size); entries grow at the end, and
+  /// leading ones turn to kReleasedBlock as they leave a sliding window.
   const std::vector<BlockId>& block_table(SequenceId sequence) const;
   bool contains(SequenceId sequence) const { return tables_.count(sequence) != 0; }
   size_t num_sequences() const { return tables_.size(); }
@@ -70,10 +81,12 @@ class KvCacheManager {
   struct Table {
     std::vector<BlockId> blocks;
     int32_t num_cached = 0;    // leading blocks already offered to the cache
+    int32_t num_released = 0;  // leading blocks given back (out of the sliding window)
     uint64_t last_hash = 0;    // hash of block num_cached - 1 (the seed when none)
   };
 
   int32_t block_size_;
+  int32_t sliding_window_;
   bool prefix_caching_;
   uint64_t model_seed_;
   BlockPool pool_;

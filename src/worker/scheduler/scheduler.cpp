@@ -86,6 +86,7 @@ void Scheduler::on_step_done(const SchedulerOutput& output) {
     Sequence* sequence = chunk.sequence;
     sequence->num_computed = chunk.start + chunk.num_tokens;
     kv_cache_.cache_full_blocks(sequence->id, sequence->tokens, sequence->num_computed);
+    kv_cache_.release_outside_window(sequence->id, sequence->num_computed);
   }
 }
 

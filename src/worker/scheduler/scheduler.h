@@ -24,8 +24,9 @@ class Scheduler {
   void add(Sequence* sequence);
   /// Picks this step's work and reserves its KV slots.
   SchedulerOutput schedule();
-  /// Marks the chunks of `output` as computed and offers the blocks they filled to the
-  /// prefix cache. The engine appends sampled tokens itself.
+  /// Marks the chunks of `output` as computed, offers the blocks they filled to the prefix
+  /// cache and gives back those that left a sliding window. The engine appends sampled tokens
+  /// itself.
   void on_step_done(const SchedulerOutput& output);
   /// Removes a sequence (finished or aborted) and frees its blocks at once.
   void remove(uint64_t sequence_id);

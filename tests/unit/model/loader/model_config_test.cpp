@@ -42,7 +42,9 @@ TEST(ModelConfigTest, ParsesStories260K) {
   EXPECT_DOUBLE_EQ(config.rope_theta, 10000.0);
   EXPECT_FALSE(config.rope_scaling.has_value());
   EXPECT_TRUE(config.tie_word_embeddings);
-  EXPECT_FALSE(config.attention_bias);
+  EXPECT_FALSE(config.qkv_bias);
+  EXPECT_FALSE(config.o_bias);
+  EXPECT_FALSE(config.mlp_bias);
   EXPECT_EQ(config.torch_dtype, "float32");
   EXPECT_EQ(config.bos_token_id, 1);
   // generation_config's [2, 1] first, then config's 2 (already present).
@@ -75,7 +77,9 @@ TEST(ModelConfigTest, Qwen2AlwaysHasAttentionBias) {
     "tie_word_embeddings": true, "torch_dtype": "bfloat16", "bos_token_id": 151643,
     "eos_token_id": 151643, "sliding_window": null})");
   EXPECT_EQ(config.architecture, "Qwen2ForCausalLM");
-  EXPECT_TRUE(config.attention_bias);
+  EXPECT_TRUE(config.qkv_bias);
+  EXPECT_FALSE(config.o_bias);  // Qwen2's o_proj has none
+  EXPECT_FALSE(config.mlp_bias);
   EXPECT_TRUE(config.tie_word_embeddings);
   EXPECT_EQ(config.head_dim, 64);
   EXPECT_EQ(config.torch_dtype, "bfloat16");
@@ -103,7 +107,9 @@ TEST(ModelConfigTest, ParsesLlama3RopeScalingAndHeadDim) {
     "attention_bias": true, "rope_scaling": {"rope_type": "llama3", "factor": 8.0,
     "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 8192})"));
   EXPECT_EQ(config.head_dim, 16);  // hidden 32 != 4 heads * 16: allowed when head_dim is given
-  EXPECT_TRUE(config.attention_bias);
+  EXPECT_TRUE(config.qkv_bias);  // Llama's attention_bias covers q, k, v and o
+  EXPECT_TRUE(config.o_bias);
+  EXPECT_FALSE(config.mlp_bias);
   ASSERT_TRUE(config.rope_scaling.has_value());
   EXPECT_EQ(config.rope_scaling->type, "llama3");
   EXPECT_DOUBLE_EQ(config.rope_scaling->factor, 8.0);
@@ -137,6 +143,19 @@ TEST(ModelConfigTest, FieldErrorsNameTheField) {
       {llama_config(R"(, "torch_dtype": "float64")"), "torch_dtype"},
       {llama_config(R"(, "eos_token_id": "x")"), "eos_token_id"},
       {llama_config(R"(, "tie_word_embeddings": 1)"), "tie_word_embeddings"},
+      // Fields that change the computation in ways the model code does not implement.
+      {llama_config(R"(, "hidden_act": "gelu")"), "hidden_act"},
+      {llama_config(R"(, "quantization_config": {"quant_method": "gptq", "bits": 4})"),
+       "quantization_config"},
+      {llama_config(R"(, "mlp_bias": "yes")"), "mlp_bias"},
+      {R"({"architectures": ["Qwen2ForCausalLM"], "hidden_size": 32, "intermediate_size": 64,
+          "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 100,
+          "use_sliding_window": true, "sliding_window": 16, "max_window_layers": 1})",
+       "use_sliding_window"},
+      {R"({"architectures": ["MistralForCausalLM"], "hidden_size": 32, "intermediate_size": 64,
+          "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 100,
+          "sliding_window": 0})",
+       "sliding_window"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.field);
@@ -150,6 +169,28 @@ TEST(ModelConfigTest, FieldErrorsNameTheField) {
           << e.error().message;
     }
   }
+}
+
+TEST(ModelConfigTest, EachArchitectureReadsItsOwnFeatureFields) {
+  TempDir dir("loader-config");
+  // Llama: attention_bias covers q, k, v and o; mlp_bias gate, up and down.
+  auto llama = load_text(dir, llama_config(R"(, "mlp_bias": true, "hidden_act": "silu")"));
+  EXPECT_FALSE(llama.qkv_bias);
+  EXPECT_FALSE(llama.o_bias);
+  EXPECT_TRUE(llama.mlp_bias);
+  // Mistral's window; Mistral has no biases, whatever the file says (transformers ignores it).
+  auto mistral = load_text(dir, R"({"architectures": ["MistralForCausalLM"], "hidden_size": 32,
+    "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 100,
+    "sliding_window": 16, "attention_bias": true, "mlp_bias": true})");
+  EXPECT_EQ(mistral.sliding_window, 16);
+  EXPECT_FALSE(mistral.qkv_bias || mistral.o_bias || mistral.mlp_bias);
+  // Qwen2 (2.5) ships a sliding_window it does not use unless use_sliding_window is true.
+  auto qwen2 = load_text(dir, R"({"architectures": ["Qwen2ForCausalLM"], "hidden_size": 32,
+    "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 100,
+    "sliding_window": 32768, "use_sliding_window": false, "max_window_layers": 21})");
+  EXPECT_FALSE(qwen2.sliding_window.has_value());
+  // Llama has no sliding window in transformers: the field is not read.
+  EXPECT_FALSE(load_text(dir, llama_config(R"(, "sliding_window": 16)")).sliding_window.has_value());
 }
 
 TEST(ModelConfigTest, UnknownArchitectureListsSupportedOnes) {
