@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Serving benchmarks of fastchat-cpp (issue 4), end to end: starts fastchat-controller,
+# Serving benchmarks of fastchat-cpp, end to end: starts fastchat-controller,
 # fastchat-server and fastchat-worker on 127.0.0.1 (ephemeral ports, logs in a temporary folder),
 # drives them with `fastchat-bench serve`, and appends a dated section to docs/benchmarks.md with
 # the machine, the git commit, the exact commands and Markdown tables. It stops every process it

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak test of the whole stack (issue 5; not run by CI): starts fastchat-controller,
+# Soak test of the whole stack (not run by CI): starts fastchat-controller,
 # fastchat-server and one or two fastchat-workers serving stories260K on 127.0.0.1 (ephemeral
 # ports, logs in a temporary folder), then drives N mixed requests at fastchat-server with
 # scripts/soak_driver.py: chat and completions, streamed and not, some cancelled by the client

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The layering rule of src/ (README, "Architecture"): a program folder includes the shared layers
-# and itself, never another program folder; a shared layer includes no program folder and no
-# tool. Tools (src/tools/) may include anything but another tool's insides are theirs.
+# and itself, never another program folder; a shared layer includes only the layers below it,
+# never a program or a tool. Tools (src/tools/) may include any layer and the programs' code.
 # Usage: check_includes.sh REPO_ROOT. Prints every offending line and exits 1 if there is one.
 set -euo pipefail
 root="${1:?usage: check_includes.sh REPO_ROOT}"
@@ -35,11 +35,24 @@ for program in "${programs[@]}"; do
     status=1
   fi
 done
+# What each layer may include besides itself: the layers below it.
+declare -A below=(
+  [common]=""
+  [protocol]="common"
+  [client]="common protocol"
+  [text]="common protocol"
+  [model]="common"
+)
 for layer in "${layers[@]}"; do
   [ -d "$layer" ] || continue
-  hits=$(offending "$layer" "${programs[@]}" tools)
+  forbidden=("${programs[@]}" tools)
+  for other in "${layers[@]}"; do
+    [ "$other" = "$layer" ] && continue
+    case " ${below[$layer]} " in *" $other "*) ;; *) forbidden+=("$other") ;; esac
+  done
+  hits=$(offending "$layer" "${forbidden[@]}")
   if [ -n "$hits" ]; then
-    echo "shared layer '$layer' includes a program or a tool:"
+    echo "shared layer '$layer' includes a program, a tool or a layer not below it (${below[$layer]:-none}):"
     echo "$hits"
     status=1
   fi

@@ -1,6 +1,6 @@
 #pragma once
-// The model-launch flags shared by fastchat-cli and fastchat-bench (and later the worker),
-// so that every program spells and checks them the same way.
+// The model-launch flags shared by fastchat-worker, fastchat-cli and fastchat-bench, so that
+// every program spells and checks them the same way.
 
 #include <CLI/CLI.hpp>
 
