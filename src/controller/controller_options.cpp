@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "common/process/run_program.h"
+#include "common/process/run_service.h"
 
 namespace fastchat::controller {
 
@@ -41,6 +42,7 @@ void add_controller_flags(CLI::App& app, ControllerOptions& options) {
           return e.error().message;
         }
       });
+  process::add_handler_flags(app, options.handler_threads, options.handler_queue);
   process::add_drain_timeout_flag(app, options.drain_timeout_s);
   app.add_option("--log-level", options.log_level, "trace|debug|info|warn|error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/http/http_server.h"
 #include "controller/controller_service.h"
 
 namespace fastchat::controller {
@@ -21,6 +22,10 @@ struct ControllerOptions {
   std::string allowed_worker_hosts;  ///< empty: loopback plus --host
   /// --drain-timeout: seconds a SIGINT/SIGTERM lets requests in flight finish.
   double drain_timeout_s = 30.0;
+  /// --handler-threads / --handler-queue: the server's threads for blocking routes (streams
+  /// hold one each until their end) and the requests that may wait for one.
+  size_t handler_threads = http::kDefaultHandlerThreads;
+  size_t handler_queue = http::kDefaultHandlerQueue;
   std::string log_level = "info";
 };
 

@@ -18,6 +18,8 @@ struct HttpServer::Impl {
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::shared_ptr<ServerContext> context = std::make_shared<ServerContext>();
+  // Destroyed before the I/O context: its threads are idle by then (stop() waited for them).
+  std::unique_ptr<HandlerPool> handler_pool;
   std::vector<std::thread> threads;
   bool started = false;
   bool stopped = false;
@@ -76,6 +78,8 @@ HttpServer::HttpServer(ServerOptions options, std::shared_ptr<const Router> rout
   impl_->context->options = std::move(options);
   impl_->context->router = std::move(router);
   const auto& opts = impl_->context->options;
+  impl_->handler_pool = std::make_unique<HandlerPool>(opts.handler_threads, opts.handler_queue);
+  impl_->context->handler_pool = impl_->handler_pool.get();
   auto where = opts.host + ":" + std::to_string(opts.port);
   beast::error_code ec;
   auto address = asio::ip::make_address(opts.host == "localhost" ? "127.0.0.1" : opts.host, ec);
@@ -122,11 +126,14 @@ void HttpServer::stop() {
   }
   for (auto& session : open) session->shutdown();
   open.clear();
+  // Requests still waiting for a handler thread are cut like the ones in flight: their
+  // connections are closing.
+  impl_->handler_pool->close();
   {
-    // Handler threads see their streams fail and return; bounded so a stuck one cannot hang us.
+    // Running handlers see their streams fail and return; bounded so a stuck one cannot hang us.
     std::unique_lock lock(context.mutex);
     context.idle.wait_for(lock, std::chrono::seconds(10),
-                          [&] { return context.handler_threads == 0; });
+                          [&] { return context.blocking_handlers == 0; });
   }
   impl_->ioc.stop();
   for (auto& thread : impl_->threads) thread.join();
@@ -147,7 +154,7 @@ bool HttpServer::wait_idle(std::chrono::steady_clock::time_point deadline) const
   auto& context = *impl_->context;
   std::unique_lock lock(context.mutex);
   return context.idle.wait_until(lock, deadline, [&] {
-    return context.requests_in_flight == 0 && context.handler_threads == 0;
+    return context.requests_in_flight == 0 && context.blocking_handlers == 0;
   });
 }
 
@@ -164,5 +171,7 @@ std::string HttpServer::url() const {
 const ServerOptions& HttpServer::options() const { return impl_->context->options; }
 
 size_t HttpServer::active_connections() const { return impl_->context->connections.load(); }
+
+size_t HttpServer::handler_threads() const { return impl_->handler_pool->threads(); }
 
 }  // namespace fastchat::http

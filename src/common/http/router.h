@@ -28,7 +28,8 @@ class Responder {
 using Handler = std::function<void(const Request&, Responder&)>;
 
 /// Where a handler runs. Inline handlers run on an I/O thread and must not block (no outbound
-/// calls, no waiting on the engine); Blocking ones get a thread of their own.
+/// calls, no waiting on the engine); Blocking ones run on the server's handler pool (a bounded
+/// set of threads with a bounded queue in front, see handler_pool.h).
 enum class Execution { Inline, Blocking };
 
 /// Renders an Error as the service's body (OpenAI's envelope, FastChat's shape, ...).

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "common/http/handler_pool.h"
 #include "common/http/http_server.h"
 
 namespace fastchat::http {
@@ -21,11 +22,15 @@ struct ServerContext {
   /// Graceful shutdown under way: every response closes its connection; see begin_drain().
   std::atomic<bool> draining{false};
   std::atomic<size_t> connections{0};
+  /// Runs the blocking routes. Owned by the HttpServer, which outlives every I/O thread.
+  HandlerPool* handler_pool = nullptr;
 
   std::mutex mutex;
-  std::condition_variable idle;  // signalled when a handler thread or a request ends
+  std::condition_variable idle;  // signalled when a blocking handler or a request ends
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
-  size_t handler_threads = 0;
+  /// Blocking requests handed to the pool and not finished (waiting or running), counted
+  /// until their session reference is released, so stop() knows when none is left.
+  size_t blocking_handlers = 0;
   /// Requests read and routed whose response is not yet fully written (see in_flight()).
   size_t requests_in_flight = 0;
 };

@@ -1,6 +1,6 @@
 #include "common/http/session.h"
 
-#include <thread>
+#include <string>
 
 #include <spdlog/spdlog.h>
 
@@ -54,6 +54,57 @@ class SessionResponder : public Responder {
   bool keep_alive_;
   bool responded_ = false;
 };
+
+// A blocking request on its way through the handler pool, counted in
+// ServerContext::blocking_handlers from creation to destruction, whether it ran or was dropped
+// unrun (queue full, server stopping). The responder holds the session, whose socket belongs to
+// the server's I/O context: it goes before the count drops, since stop() tears the server down
+// once the count reads zero.
+class BlockingJob {
+ public:
+  BlockingJob(std::shared_ptr<ServerContext> context, const Router::Route& route,
+              Request request, std::shared_ptr<SessionResponder> responder)
+      : context_(std::move(context)),
+        route_(route),
+        request_(std::move(request)),
+        responder_(std::move(responder)) {
+    std::lock_guard lock(context_->mutex);
+    ++context_->blocking_handlers;
+  }
+  ~BlockingJob() {
+    responder_.reset();
+    std::lock_guard lock(context_->mutex);
+    --context_->blocking_handlers;
+    context_->idle.notify_all();
+  }
+  BlockingJob(const BlockingJob&) = delete;
+  BlockingJob& operator=(const BlockingJob&) = delete;
+
+  void run() { context_->router->invoke(route_, request_, *responder_); }
+
+ private:
+  std::shared_ptr<ServerContext> context_;
+  const Router::Route& route_;
+  Request request_;
+  std::shared_ptr<SessionResponder> responder_;
+};
+
+// Every handler thread is taken and the queue in front of them is full: a 503 at once, in the
+// service's error shape, rather than a wait of unknown length.
+Response busy_response(const ServerContext& context) {
+  const auto& options = context.options;
+  auto response = context.router->render(
+      Error{ErrorCode::Unavailable,
+            "server busy: " + std::to_string(options.handler_threads) +
+                " requests are being handled and " + std::to_string(options.handler_queue) +
+                " are waiting; retry later",
+            ""});
+  response.status = 503;
+  if (!find_header(response.headers, "Retry-After")) {
+    response.headers.emplace_back("Retry-After", "1");
+  }
+  return response;
+}
 
 std::string remote_of(const asio::ip::tcp::socket& socket) {
   beast::error_code ec;
@@ -168,17 +219,10 @@ void Session::route(Request request) {
     router.invoke(*route, request, *responder);
     return;
   }
-  {
-    std::lock_guard lock(context_->mutex);
-    ++context_->handler_threads;
-  }
-  std::thread([context = context_, route, request = std::move(request), responder]() mutable {
-    context->router->invoke(*route, request, *responder);
-    responder.reset();  // before signalling: stop() may then tear the server down
-    std::lock_guard lock(context->mutex);
-    --context->handler_threads;
-    context->idle.notify_all();
-  }).detach();
+  auto job = std::make_shared<BlockingJob>(context_, *route, std::move(request), responder);
+  // A refused job is gone once try_submit() returns, so the count is right before the 503 goes.
+  if (context_->handler_pool->try_submit([job = std::move(job)] { job->run(); })) return;
+  responder->send(busy_response(*context_));
 }
 
 void Session::send(Response response) {

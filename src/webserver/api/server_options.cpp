@@ -7,6 +7,7 @@
 #include "common/error/error.h"
 #include "common/http/url.h"
 #include "common/process/run_program.h"
+#include "common/process/run_service.h"
 
 namespace fastchat::api {
 
@@ -42,6 +43,7 @@ void add_server_flags(CLI::App& app, ServerOptions& options) {
                  "to this many seconds before; 0: answer 503 at once")
       ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
+  process::add_handler_flags(app, options.handler_threads, options.handler_queue);
   process::add_drain_timeout_flag(app, options.drain_timeout_s);
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))

@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/http/http_server.h"
+
 namespace fastchat::api {
 
 struct ServerOptions {
@@ -17,6 +19,10 @@ struct ServerOptions {
   double worker_timeout_s = 600.0;
   size_t max_body_bytes = 8u << 20;
   size_t max_connections = 1024;
+  /// --handler-threads / --handler-queue: the server's threads for blocking routes (streams
+  /// hold one each until their end) and the requests that may wait for one.
+  size_t handler_threads = http::kDefaultHandlerThreads;
+  size_t handler_queue = http::kDefaultHandlerQueue;
   /// --drain-timeout: seconds a SIGINT/SIGTERM lets requests in flight (streams) finish.
   double drain_timeout_s = 30.0;
   /// --controller-outage-grace: while the controller cannot be reached, routes it gave up to

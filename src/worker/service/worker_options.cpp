@@ -5,6 +5,7 @@
 #include "common/error/error.h"
 #include "common/http/url.h"
 #include "common/process/run_program.h"
+#include "common/process/run_service.h"
 #include "worker/engine/launch_flags.h"
 #include "worker/registration/controller_registration.h"
 
@@ -43,6 +44,7 @@ void add_worker_flags(CLI::App& app, WorkerOptions& options) {
   app.add_option("--max-body-bytes", options.max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30))
       ->capture_default_str();
+  process::add_handler_flags(app, options.handler_threads, options.handler_queue);
   process::add_drain_timeout_flag(app, options.drain_timeout_s);
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))

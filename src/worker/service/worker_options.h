@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/http/http_server.h"
 #include "worker/engine/model_instance.h"
 
 namespace fastchat::service {
@@ -27,6 +28,10 @@ struct WorkerOptions {
   /// --no-prefix-cache: sets launch.engine.enable_prefix_caching = false (finish_worker_options).
   bool no_prefix_cache = false;
   size_t max_body_bytes = 8u << 20;
+  /// --handler-threads / --handler-queue: the server's threads for blocking routes (streams
+  /// hold one each until their end) and the requests that may wait for one.
+  size_t handler_threads = http::kDefaultHandlerThreads;
+  size_t handler_queue = http::kDefaultHandlerQueue;
   /// --drain-timeout: seconds a SIGINT/SIGTERM lets generations in flight finish.
   double drain_timeout_s = 30.0;
   std::string log_level = "info";
