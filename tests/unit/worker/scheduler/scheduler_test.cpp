@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <random>
 
@@ -45,6 +46,42 @@ TEST(Scheduler, RunsPrefillAndDecodeTogetherInArrivalOrder) {
   EXPECT_EQ(out.chunks[1].sequence, b.get());  // then the new prefill
   EXPECT_EQ(out.chunks[1].num_tokens, 3);
   EXPECT_EQ(out.num_batched_tokens, 4);
+}
+
+// A sliding-window sequence holds only the blocks its window needs, however long it grows: 190
+// tokens run in a cache of 12 blocks of 4 (48 tokens), with two sequences side by side.
+TEST(Scheduler, SlidingWindowSequencesGiveBackBlocksBehindTheWindow) {
+  kv_cache::KvCacheManager kv(12, 4, /*enable_prefix_caching=*/false, 0, /*sliding_window=*/8);
+  Scheduler scheduler({8, 16}, kv);
+  auto a = make_sequence(1, 40);
+  auto b = make_sequence(2, 30);
+  scheduler.add(a.get());
+  scheduler.add(b.get());
+  int32_t max_used = 0;
+  for (int step = 0; step < 400 && (a->num_tokens() < 190 || b->num_tokens() < 190); ++step) {
+    auto out = scheduler.schedule();
+    ASSERT_TRUE(out.preempted.empty()) << "step " << step;
+    max_used = std::max(max_used, kv.num_blocks() - kv.num_free_blocks());
+    complete_step(scheduler, out);
+    // After a step, each sequence keeps the blocks of keys num_computed - 7 and on.
+    for (const Sequence* s : {a.get(), b.get()}) {
+      if (!kv.contains(s->id)) continue;  // not admitted yet
+      const auto& table = kv.block_table(s->id);
+      const int32_t first_kept = std::max(0, s->num_computed + 1 - 8) / 4;
+      for (int32_t i = 0; i < static_cast<int32_t>(table.size()); ++i) {
+        EXPECT_EQ(table[i] == kv_cache::kReleasedBlock, i < first_kept)
+            << "sequence " << s->id << " block " << i << " at " << s->num_computed;
+      }
+    }
+  }
+  EXPECT_GE(a->num_tokens(), 190);
+  EXPECT_GE(b->num_tokens(), 190);
+  // Prefill chunks of 16 tokens: the window's 2 blocks plus the chunk's 4 (and one partly
+  // filled) per sequence at most.
+  EXPECT_LE(max_used, 12);
+  scheduler.remove(1);
+  scheduler.remove(2);
+  EXPECT_EQ(kv.num_free_blocks(), 12);
 }
 
 TEST(Scheduler, ChunksLongPromptsWithinTheTokenBudget) {
