@@ -26,10 +26,11 @@
 #   --rss-tolerance  allowed RSS growth from the warm-up to the end, percent (default 10)
 #   --malloc-arena-max  MALLOC_ARENA_MAX for the processes (default 0: not set, and the
 #                    programs cap glibc at 2 arenas themselves; 16 gives glibc's own default
-#                    on 2 cores). The servers run each request on its own thread, and with
-#                    glibc's default their RSS creeps up for thousands of requests as the
-#                    per-thread arenas fill (measured: +6% to +12% from 500 to 2000 requests,
-#                    flat by 20000; +2% with 1 or 2 arenas).
+#                    on 2 cores). The servers run blocking requests on a pool of long-lived
+#                    handler threads (and short-lived threads for n > 1 choices); with glibc's
+#                    default arenas their RSS creeps up for thousands of requests as the
+#                    per-thread arenas and caches fill (measured with the pool, fastchat-server
+#                    over 10,000 requests: 15.2 MiB with 16 arenas, 14.6 MiB with 2).
 #   --keep-logs      keep the temporary folder (process logs, JSON summary)
 # Environment: FASTCHAT_SHARED (data folder to read models/stories260K from instead of the
 # repository's), SOAK_START_TIMEOUT

@@ -48,7 +48,7 @@ ControllerService::ControllerService(WorkerRegistry& registry, DispatchPolicy& p
 
 void ControllerService::add_routes(http::Router& router) {
   using http::Execution;
-  // Routes that may call workers run on their own threads; the rest only touch the registry.
+  // Routes that may call workers run on the handler pool; the rest only touch the registry.
   router.add("POST", "/register_worker",
              [this](const auto& req, auto& res) { register_worker(req, res); }, Execution::Blocking);
   router.add("POST", "/receive_heart_beat",

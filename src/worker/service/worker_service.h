@@ -1,8 +1,9 @@
 #pragma once
 // The worker's HTTP routes: FastChat's worker protocol (so FastChat's controller, API server
 // and scripts can use this worker unchanged), the native delta stream fastchat-server uses,
-// health probes and Prometheus metrics. Generation handlers run on their own threads and only
-// wait on the engine; the engine thread does all model work.
+// health probes and Prometheus metrics. Generation handlers run on the server's handler pool
+// (common/http/handler_pool.h) and only wait on the engine; the engine thread does all model
+// work.
 //
 // The service exists before its model: fastchat-worker starts listening first and loads the
 // model after, so that "the process is up" (/health/live) and "the model is ready" (/health)
