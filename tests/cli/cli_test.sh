@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # fastchat-cli end to end on stories260K: the non-interactive answer equals reference.json's
-# greedy continuation, the interactive loop answers and obeys !!reset / !!exit, and
-# `tokenize` prints the reference prompt ids.
+# greedy continuation, the interactive loop answers and obeys !!reset / !!exit,
+# `tokenize` prints the reference prompt ids, and `render-template` prints the reference
+# renderings of the shipped chat templates byte for byte.
 # Usage: cli_test.sh PATH/TO/fastchat-cli [DATA_DIR]
-# DATA_DIR (default $FASTCHAT_SHARED, else the repository) holds models/stories260K.
+# DATA_DIR (default $FASTCHAT_SHARED, else the repository) holds models/stories260K and, for
+# the render-template checks, chat-templates/ (the build's test-data folder has both).
 set -euo pipefail
 cli="$1"
 data="${2:-${FASTCHAT_SHARED:-$(cd "$(dirname "$0")/../.." && pwd)}}"
@@ -83,5 +85,41 @@ if err=$("$cli" --model-path /nonexistent/model --prompt hi 2>&1); then
   echo "FAIL missing model folder accepted"; fail=1
 else
   case "$err" in *model-path*) echo "ok   missing model folder rejected" ;; *) echo "FAIL model folder message: $err"; fail=1 ;; esac
+fi
+# render-template: every reference rendering of chat-templates/renderings.json, exactly (no
+# newline added), and the reference's error for a conversation a template refuses.
+if [ -d "$data/chat-templates" ]; then
+  if python3 - "$cli" "$data/chat-templates" <<'PY'; then echo "ok   render-template matches the reference renderings"; else echo "FAIL render-template"; fail=1; fi
+import json, subprocess, sys
+cli, folder = sys.argv[1], sys.argv[2]
+bad = 0
+for case in json.load(open(f"{folder}/renderings.json"))["cases"]:
+    args = [cli, "render-template", "--tokenizer-config", f"{folder}/{case['template']}/tokenizer_config.json",
+            "--messages", json.dumps(case["messages"])]
+    if not case["add_generation_prompt"]:
+        args.append("--no-generation-prompt")
+    run = subprocess.run(args, capture_output=True)
+    if case.get("rendered") is not None:
+        ok = run.returncode == 0 and run.stdout.decode() == case["rendered"]
+    else:
+        ok = run.returncode != 0 and case["error"] in run.stderr.decode()
+    if not ok:
+        bad += 1
+        print(case["template"], case["conversation"], run.returncode, run.stdout[:200], run.stderr[:300])
+sys.exit(1 if bad else 0)
+PY
+  if err=$("$cli" render-template --tokenizer-config "$data/chat-templates/qwen3/tokenizer_config.json" --messages '{"role": 1}' 2>&1); then
+    echo "FAIL render-template accepted messages that are not a list"; fail=1
+  else
+    case "$err" in *--messages*) echo "ok   render-template names a bad --messages" ;; *) echo "FAIL render-template message: $err"; fail=1 ;; esac
+  fi
+  out=$("$cli" render-template --tokenizer-config "$data/chat-templates/qwen3/tokenizer_config.json" \
+        --messages '[{"role": "user", "content": "Hi"}]' --var enable_thinking=false)
+  case "$out" in
+    *"<think>"*) echo "ok   render-template passes --var enable_thinking=false" ;;
+    *) echo "FAIL --var enable_thinking: $out"; fail=1 ;;
+  esac
+else
+  echo "FAIL no chat-templates folder in $data"; fail=1
 fi
 exit $fail

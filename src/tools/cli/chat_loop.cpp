@@ -14,8 +14,8 @@ ChatLoop::ChatLoop(engine::ModelInstance& model, ChatOptions options)
 }
 
 std::string ChatLoop::respond(std::ostream& out) {
-  const std::string prompt = model_.conv_template().render(history_);
-  auto ids = model_.encode_prompt(prompt);
+  const std::string prompt = model_.render_chat(history_);
+  auto ids = model_.encode_chat(prompt);
   auto params = options_.params;
   // Like FastChat's CLI, shorten the answer rather than refuse when the chat grows long.
   const int32_t room = model_.engine().context_length() - static_cast<int32_t>(ids.size());
@@ -32,7 +32,7 @@ std::string ChatLoop::respond(std::ostream& out) {
   auto stream = model_.generate(ids, params);
   // Chat answers are shown and kept trimmed, as FastChat does (`outputs.strip()`); the raw
   // template's answer is a continuation of the prompt, so its leading space is part of it.
-  const bool trim = !model_.conv_template().roles[1].empty();
+  const bool trim = model_.chat_template() != nullptr || !model_.conv_template().roles[1].empty();
   std::string text;
   engine::TextDelta delta;
   do {

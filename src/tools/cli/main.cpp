@@ -1,5 +1,6 @@
 // fastchat-cli: terminal chat with a local model (FastChat's `python3 -m fastchat.serve.cli`),
-// and `fastchat-cli tokenize` to see what a text costs in tokens.
+// `fastchat-cli tokenize` to see what a text costs in tokens, and `fastchat-cli render-template`
+// to see the prompt a chat template makes of a conversation.
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 
 #include "common/error/error.h"
 #include "tools/cli/chat_loop.h"
+#include "tools/cli/render_template.h"
 #include "worker/engine/launch_flags.h"
 
 namespace {
@@ -58,10 +60,30 @@ int main(int argc, char** argv) {
   tokenize->add_flag("--add-special-tokens", add_special, "Add BOS/EOS as the tokenizer does");
   tokenize->add_option("text", text, "Text to tokenize")->required();
 
+  fastchat::cli::RenderTemplateOptions render;
+  bool no_generation_prompt = false;
+  auto* render_cmd = app.add_subcommand(
+      "render-template", "Print a chat template's rendering of a conversation, exactly");
+  render_cmd->add_option("--tokenizer-config", render.tokenizer_config,
+                         "tokenizer_config.json holding the chat_template")
+      ->required();
+  render_cmd->add_option("--messages", render.messages, "JSON array of messages, or @FILE")
+      ->required();
+  render_cmd->add_option("--tools", render.tools, "JSON array of tool definitions, or @FILE");
+  render_cmd->add_flag("--no-generation-prompt", no_generation_prompt,
+                       "Do not open an assistant turn at the end");
+  render_cmd->add_option("--var", render.variables,
+                         "NAME=JSON: a template variable, e.g. enable_thinking=false (repeatable)");
+
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
   try {
     if (*tokenize) return run_tokenize(tokenizer_path, add_special, text);
+    if (*render_cmd) {
+      render.add_generation_prompt = !no_generation_prompt;
+      std::cout << fastchat::cli::render_template(render) << std::flush;
+      return 0;
+    }
     if (launch.model_path.empty()) {
       std::cerr << "--model-path is required (a Hugging Face model folder)\n";
       return 2;

@@ -1,13 +1,23 @@
 #pragma once
-// A model ready to serve: its engine, tokenizer and conversation template, loaded from one
-// Hugging Face folder with the user's launch options. What fastchat-cli, fastchat-bench and
-// the worker build on. Thread-safe as its parts are: engine submit/abort and tokenizer calls.
+// A model ready to serve: its engine, tokenizer and prompt format, loaded from one Hugging Face
+// folder with the user's launch options. What fastchat-cli, fastchat-bench and the worker build
+// on. Thread-safe as its parts are: engine submit/abort, tokenizer calls and template renders.
+//
+// The prompt format of a chat: with --conv-template, that FastChat template; else the folder's
+// own Jinja chat template when it has one (as vLLM, TGI and llama.cpp's server do); else the
+// FastChat template matched from the model path.
 
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+
+#include "protocol/chat_message.h"
+#include "text/conversation/chat_template.h"
 #include "text/conversation/conversation_template.h"
 #include "worker/engine/engine.h"
 #include "worker/engine/text_stream.h"
@@ -19,7 +29,7 @@ struct LaunchOptions {
   std::filesystem::path model_path;
   std::string device = "cpu";      // cpu | cuda | cuda:N
   std::string dtype = "auto";      // auto | float32 | bfloat16 | float16
-  std::string conv_template;       // empty: matched from the model path
+  std::string conv_template;       // empty: the folder's chat template, else matched from the path
   EngineConfig engine;
 };
 
@@ -30,21 +40,46 @@ class ModelInstance {
 
   Engine& engine() { return *engine_; }
   const tokenizer::Tokenizer& tokenizer() const { return *tokenizer_; }
+  /// The FastChat template matched from the path (or named by --conv-template): what FastChat's
+  /// /worker_get_conv_template serves, and the prompt format unless a chat template is in use.
   const conversation::ConversationTemplate& conv_template() const { return *template_; }
+  /// The folder's Jinja chat template, when it is the prompt format in use.
+  const conversation::ChatTemplate* chat_template() const {
+    return chat_template_ ? &*chat_template_ : nullptr;
+  }
+  /// Which prompt format is in use, for /worker_get_conv_template and /model_details:
+  /// {"type": "chat_template", "origin", "end_of_turn", "stop_token_ids", "stop"} (what chat
+  /// generations stop on besides the generation config's EOS ids) or {"type": "fastchat", "name"}.
+  nlohmann::json prompt_format() const;
 
-  /// Prompt text -> ids. Special tokens are added unless the text already starts with the
-  /// BOS token's text, as templates such as llama-3 write it themselves (FastChat's double
-  /// BOS quirk, avoided).
+  /// A chat as the prompt the model expects, and its ids. A Jinja template writes the BOS token
+  /// itself, so its text is tokenized without adding special tokens (as apply_chat_template
+  /// does). Throws ErrorException{InvalidRequest} naming the template line for a conversation
+  /// the template refuses.
+  std::string render_chat(std::span<const protocol::ChatMessage> messages) const;
+  std::vector<int32_t> encode_chat(const std::string& rendered) const;
+
+  /// A raw prompt's ids. Special tokens are added unless the text already starts with the BOS
+  /// token's text, as templates such as llama-3 write it themselves (FastChat's double BOS
+  /// quirk, avoided).
   std::vector<int32_t> encode_prompt(const std::string& prompt) const;
 
   /// Starts a generation and returns its text stream; `stop` strings are added to the
-  /// template's, and the template's stop token ids to params'.
+  /// template's, and the template's stop token ids (a chat template's end of turn and EOS
+  /// tokens) to params'.
   std::unique_ptr<TextStream> generate(const std::vector<int32_t>& prompt_ids,
                                        protocol::SamplingParams params);
 
  private:
+  void find_chat_stops();
+  void add_template_stops(protocol::SamplingParams& params) const;
+
   std::unique_ptr<tokenizer::Tokenizer> tokenizer_;
   const conversation::ConversationTemplate* template_;
+  std::optional<conversation::ChatTemplate> chat_template_;
+  std::vector<int32_t> chat_stop_ids_;       // the chat template's end of turn and EOS, as ids
+  std::vector<std::string> chat_stop_text_;  // those that are not one token
+  std::string end_of_turn_;                  // the special token that ends an answer, or ""
   std::unique_ptr<Engine> engine_;
   std::string bos_text_;
 };

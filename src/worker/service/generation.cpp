@@ -8,8 +8,13 @@ namespace fastchat::service {
 Generation::Generation(engine::ModelInstance& model, Admission& admission,
                        const protocol::GenerateRequest& request)
     : model_(model), echo_(request.echo), want_logprobs_(request.sampling.logprobs >= 0) {
-  prompt_text_ = request.prompt ? *request.prompt : model.conv_template().render(*request.messages);
-  prompt_ids_ = model.encode_prompt(prompt_text_);
+  if (request.prompt) {
+    prompt_text_ = *request.prompt;
+    prompt_ids_ = model.encode_prompt(prompt_text_);
+  } else {
+    prompt_text_ = model.render_chat(*request.messages);
+    prompt_ids_ = model.encode_chat(prompt_text_);
+  }
   if (!prompt_ids_.empty()) previous_token_ = prompt_ids_.back();
 
   auto& engine = model.engine();

@@ -151,12 +151,18 @@ void WorkerService::count_token(const http::Request& request, http::Responder& o
   out.send(http::Response::json(200, {{"count", count}, {"error_code", 0}}));
 }
 
+// FastChat's clients build prompts from "conv" themselves, so it stays the FastChat template;
+// "prompt_format" says what this worker renders chats with.
 void WorkerService::conv_template(const http::Request&, http::Responder& out) {
-  out.send(http::Response::json(200, {{"conv", loaded_model().conv_template().to_fastchat_json()}}));
+  const auto& model = loaded_model();
+  out.send(http::Response::json(
+      200, {{"conv", model.conv_template().to_fastchat_json()}, {"prompt_format", model.prompt_format()}}));
 }
 
 void WorkerService::model_details(const http::Request&, http::Responder& out) {
-  out.send(http::Response::json(200, {{"context_length", loaded_model().engine().context_length()}}));
+  auto& model = loaded_model();
+  out.send(http::Response::json(200, {{"context_length", model.engine().context_length()},
+                                      {"prompt_format", model.prompt_format()}}));
 }
 
 void WorkerService::health(const http::Request&, http::Responder& out) {

@@ -12,6 +12,7 @@
 
 #include "common/metrics/exposition.h"
 #include "metrics_checks.h"
+#include "recording_responder.h"
 #include "test_paths.h"
 #include "protocol/generate_delta.h"
 
@@ -19,32 +20,8 @@ namespace fastchat::service {
 namespace {
 
 using nlohmann::json;
-
-struct RecordingStream : http::ResponseStream {
-  std::string data;
-  bool closed = false;
-  bool write(std::string chunk) override {
-    data += chunk;
-    return true;
-  }
-  void close() override { closed = true; }
-  bool client_gone() const override { return false; }
-  void on_client_gone(std::function<void()>) override {}
-};
-
-struct RecordingResponder : http::Responder {
-  int status() const { return response ? response->status : stream_status; }
-  std::optional<http::Response> response;
-  std::shared_ptr<RecordingStream> stream_;
-  int stream_status = 0;
-  void send(http::Response r) override { response = std::move(r); }
-  std::shared_ptr<http::ResponseStream> stream(int status, std::string, http::Headers) override {
-    stream_status = status;
-    stream_ = std::make_shared<RecordingStream>();
-    return stream_;
-  }
-  bool responded() const override { return response || stream_; }
-};
+using recording::call;
+using recording::RecordingResponder;
 
 engine::LaunchOptions stories_launch() {
   engine::LaunchOptions launch;
@@ -52,17 +29,6 @@ engine::LaunchOptions stories_launch() {
   launch.conv_template = "raw";
   launch.engine.num_threads = 1;
   return launch;
-}
-
-RecordingResponder call(http::Router& router, const std::string& path, const json& body,
-                        const std::string& method = "POST") {
-  http::Request request;
-  request.method = method;
-  request.path = request.target = path;
-  request.body = body.dump();
-  RecordingResponder out;
-  router.dispatch(request, out);
-  return out;
 }
 
 class WorkerServiceTest : public ::testing::Test {
@@ -74,7 +40,7 @@ class WorkerServiceTest : public ::testing::Test {
   }
 
   RecordingResponder call(const std::string& path, const json& body, const std::string& method = "POST") {
-    return service::call(*router_, path, body, method);
+    return recording::call(*router_, path, body, method);
   }
 
   static std::vector<json> frames(const std::string& data, char delimiter) {
