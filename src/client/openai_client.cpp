@@ -41,7 +41,8 @@ StreamOutcome read_events(http::ClientStream& exchange, Clock::time_point deadli
       } catch (const ErrorException& e) {
         return failure(StreamEnd::BadResponse, 200, e.what());
       }
-      if (chunk.error) return failure(StreamEnd::StreamError, 200, chunk.error->message, chunk.error);
+      if (chunk.error)
+        return failure(StreamEnd::StreamError, 200, chunk.error->message, chunk.error);
       if (!on_chunk(chunk)) return {StreamEnd::Stopped, 200, "", std::nullopt};
     }
   }
@@ -73,8 +74,7 @@ std::string stream_end_name(StreamEnd end, int status) {
 }
 
 OpenAiClient::OpenAiClient(OpenAiClientOptions options)
-    : url_(http::Url::parse(options.base_url, "base_url")),
-      total_timeout_(options.total_timeout) {
+    : url_(http::Url::parse(options.base_url, "base_url")), total_timeout_(options.total_timeout) {
   http_.connect_timeout = options.connect_timeout;
   http_.read_timeout = options.read_timeout;
   http_.max_response_bytes = options.max_response_bytes;
@@ -86,8 +86,8 @@ OpenAiClient::OpenAiClient(OpenAiClientOptions options)
 StreamOutcome OpenAiClient::stream(
     std::string_view path, std::string body,
     const std::function<bool(const openai::StreamChunk&)>& on_chunk) const {
-  const auto deadline = total_timeout_.count() > 0 ? Clock::now() + total_timeout_
-                                                   : Clock::time_point::max();
+  const auto deadline =
+      total_timeout_.count() > 0 ? Clock::now() + total_timeout_ : Clock::time_point::max();
   int status = 0;
   try {
     http::ClientStream exchange(url_, "POST", path, std::move(body), http_);
@@ -112,8 +112,9 @@ nlohmann::json OpenAiClient::post(std::string_view path, std::string body) const
     if (auto error = parse_error_body(response.body)) {
       throw ErrorException(*std::move(error));
     }
-    throw_error(ErrorCode::UpstreamFailed, "POST " + url_.to_string() + std::string(path) + ": " +
-                                               describe_error_response(response.status, response.body));
+    throw_error(ErrorCode::UpstreamFailed,
+                "POST " + url_.to_string() + std::string(path) + ": " +
+                    describe_error_response(response.status, response.body));
   }
   auto answer = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (answer.is_discarded()) {

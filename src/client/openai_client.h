@@ -50,8 +50,8 @@ std::string stream_end_name(StreamEnd end, int status);
 
 struct StreamOutcome {
   StreamEnd end = StreamEnd::Done;
-  int status = 0;       ///< the HTTP status (0 when no answer came)
-  std::string message;  ///< what went wrong, for people (empty for Done and Stopped)
+  int status = 0;              ///< the HTTP status (0 when no answer came)
+  std::string message;         ///< what went wrong, for people (empty for Done and Stopped)
   std::optional<Error> error;  ///< the server's error (HttpError with an envelope, StreamError)
 
   bool ok() const { return end == StreamEnd::Done; }

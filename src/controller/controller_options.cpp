@@ -10,7 +10,8 @@ namespace fastchat::controller {
 void add_controller_flags(CLI::App& app, ControllerOptions& options) {
   app.set_config("--config", "", "TOML file of flag values (key = value, e.g. port = 21001)");
   app.add_option("--host", options.host, "Address to listen on")
-      ->check([](const std::string& s) { return s.empty() ? std::string("must not be empty") : ""; })
+      ->check(
+          [](const std::string& s) { return s.empty() ? std::string("must not be empty") : ""; })
       ->capture_default_str();
   app.add_option("--port", options.port, "Port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535))

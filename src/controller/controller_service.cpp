@@ -5,8 +5,8 @@
 #include <string_view>
 #include <utility>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "common/error/error.h"
 #include "common/http/bearer_auth.h"
@@ -49,15 +49,16 @@ ControllerService::ControllerService(WorkerRegistry& registry, DispatchPolicy& p
 void ControllerService::add_routes(http::Router& router) {
   using http::Execution;
   // Routes that may call workers run on the handler pool; the rest only touch the registry.
-  router.add("POST", "/register_worker",
-             [this](const auto& req, auto& res) { register_worker(req, res); }, Execution::Blocking);
+  router.add(
+      "POST", "/register_worker", [this](const auto& req, auto& res) { register_worker(req, res); },
+      Execution::Blocking);
   router.add("POST", "/receive_heart_beat",
              [this](const auto& req, auto& res) { receive_heart_beat(req, res); });
   router.add("POST", "/unregister_worker",
              [this](const auto& req, auto& res) { unregister_worker(req, res); });
-  router.add("POST", "/refresh_all_workers",
-             [this](const auto& req, auto& res) { refresh_all_workers(req, res); },
-             Execution::Blocking);
+  router.add(
+      "POST", "/refresh_all_workers",
+      [this](const auto& req, auto& res) { refresh_all_workers(req, res); }, Execution::Blocking);
   router.add("POST", "/list_models",
              [this](const auto&, auto& res) { list_models(ModelFilter::All, res); });
   router.add("POST", "/list_language_models",
@@ -66,13 +67,14 @@ void ControllerService::add_routes(http::Router& router) {
              [this](const auto&, auto& res) { list_models(ModelFilter::Multimodal, res); });
   router.add("POST", "/get_worker_address",
              [this](const auto& req, auto& res) { get_worker_address(req, res); });
-  router.add("POST", "/worker_get_status",
-             [this](const auto&, auto& res) { worker_get_status(res); }, Execution::Blocking);
-  router.add("GET", "/test_connection",
-             [](const auto&, auto& res) { send_json(res, "success"); });
+  router.add(
+      "POST", "/worker_get_status", [this](const auto&, auto& res) { worker_get_status(res); },
+      Execution::Blocking);
+  router.add("GET", "/test_connection", [](const auto&, auto& res) { send_json(res, "success"); });
   router.add("GET", "/health", [this](const auto&, auto& res) {
     if (draining_) {
-      res.send(http::Response::json(503, json{{"status", "draining"}, {"workers", registry_.size()}}));
+      res.send(
+          http::Response::json(503, json{{"status", "draining"}, {"workers", registry_.size()}}));
       return;
     }
     send_json(res, json{{"status", "ok"}, {"workers", registry_.size()}});
@@ -97,8 +99,7 @@ void ControllerService::require_token(const http::Request& request) const {
   }
 }
 
-void ControllerService::register_worker(const http::Request& request,
-                                        http::Responder& responder) {
+void ControllerService::register_worker(const http::Request& request, http::Responder& responder) {
   require_token(request);
   auto registration = parse_register_request(parse_json_object(request.body));
   const auto& name = registration.worker_name;
@@ -157,18 +158,18 @@ std::vector<std::optional<WorkerStatus>> ControllerService::fetch_all(
   std::vector<std::future<std::optional<WorkerStatus>>> pending;
   pending.reserve(workers.size());
   for (const auto& worker : workers) {
-    pending.push_back(std::async(std::launch::async, [this, name = worker.name]()
-                                                         -> std::optional<WorkerStatus> {
-      try {
-        const auto url = http::Url::parse(name, "worker_name");
-        // The registry only holds allowed hosts, but check again: never call anywhere else.
-        if (!options_.allowed_hosts.allows(url.host)) return std::nullopt;
-        return fetch_status_(url);
-      } catch (const std::exception& e) {
-        spdlog::warn("status of worker {} unavailable: {}", name, e.what());
-        return std::nullopt;
-      }
-    }));
+    pending.push_back(
+        std::async(std::launch::async, [this, name = worker.name]() -> std::optional<WorkerStatus> {
+          try {
+            const auto url = http::Url::parse(name, "worker_name");
+            // The registry only holds allowed hosts, but check again: never call anywhere else.
+            if (!options_.allowed_hosts.allows(url.host)) return std::nullopt;
+            return fetch_status_(url);
+          } catch (const std::exception& e) {
+            spdlog::warn("status of worker {} unavailable: {}", name, e.what());
+            return std::nullopt;
+          }
+        }));
   }
   std::vector<std::optional<WorkerStatus>> statuses;
   for (auto& f : pending) statuses.push_back(f.get());

@@ -26,13 +26,15 @@ StatusFetcher http_status_fetcher(std::chrono::milliseconds timeout) {
     const auto body = nlohmann::json::parse(response.body, nullptr, false);
     if (body.is_discarded()) {
       throw_error(ErrorCode::UpstreamFailed,
-                  "worker " + name + " answered /worker_get_status with invalid JSON", "worker_name");
+                  "worker " + name + " answered /worker_get_status with invalid JSON",
+                  "worker_name");
     }
     try {
       return parse_worker_status(body, "", ErrorCode::UpstreamFailed);
     } catch (const ErrorException& e) {
       throw_error(ErrorCode::UpstreamFailed,
-                  "worker " + name + " sent an unusable status: " + e.error().message, "worker_name");
+                  "worker " + name + " sent an unusable status: " + e.error().message,
+                  "worker_name");
     }
   };
 }

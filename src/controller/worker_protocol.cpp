@@ -63,7 +63,8 @@ json parse_json_object(std::string_view body) {
 
 WorkerStatus parse_worker_status(const json& value, std::string_view prefix, ErrorCode code) {
   const std::string p(prefix);
-  if (!value.is_object()) bad(code, p.empty() ? "worker_status" : p.substr(0, p.size() - 1), "must be an object");
+  if (!value.is_object())
+    bad(code, p.empty() ? "worker_status" : p.substr(0, p.size() - 1), "must be an object");
   WorkerStatus status;
   const auto& names = required(value, "model_names", code, p + "model_names");
   if (!names.is_array() || names.empty()) {
@@ -123,9 +124,9 @@ RegisterRequest parse_register_request(const json& body) {
 HeartbeatRequest parse_heartbeat_request(const json& body) {
   HeartbeatRequest request;
   request.worker_name = parse_worker_url(body, "worker_name").to_string();
-  request.queue_length = parse_queue_length(
-      required(body, "queue_length", ErrorCode::InvalidRequest, "queue_length"), "queue_length",
-      ErrorCode::InvalidRequest);
+  request.queue_length =
+      parse_queue_length(required(body, "queue_length", ErrorCode::InvalidRequest, "queue_length"),
+                         "queue_length", ErrorCode::InvalidRequest);
   return request;
 }
 
@@ -136,10 +137,13 @@ AddressRequest parse_address_request(const json& body) {
   request.model = model.get<std::string>();
   const auto it = body.find("exclude");
   if (it != body.end() && !it->is_null()) {
-    if (!it->is_array()) bad(ErrorCode::InvalidRequest, "exclude", "must be a list of worker addresses");
+    if (!it->is_array())
+      bad(ErrorCode::InvalidRequest, "exclude", "must be a list of worker addresses");
     for (const auto& entry : *it) {
-      if (!entry.is_string()) bad(ErrorCode::InvalidRequest, "exclude", "must hold address strings only");
-      request.exclude.push_back(parse_request_url(entry.get_ref<const std::string&>(), "exclude").to_string());
+      if (!entry.is_string())
+        bad(ErrorCode::InvalidRequest, "exclude", "must hold address strings only");
+      request.exclude.push_back(
+          parse_request_url(entry.get_ref<const std::string&>(), "exclude").to_string());
     }
   }
   return request;

@@ -4,9 +4,9 @@
 
 #include <torch/types.h>
 
+#include "model/forward_batch.h"
 #include "model/kv_cache_storage.h"
 #include "model/loader/model_config.h"
-#include "model/forward_batch.h"
 
 namespace fastchat::model {
 

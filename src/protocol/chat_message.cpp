@@ -23,8 +23,8 @@ std::string parse_role(const json& message, const std::string& path) {
   const auto& role = it->get_ref<const std::string&>();
   if (role == "system" || role == "developer") return "system";
   if (role == "user" || role == "assistant") return role;
-  reject(role_path, "is '" + role +
-                        "'; supported roles are 'system', 'developer', 'user' and 'assistant'");
+  reject(role_path,
+         "is '" + role + "'; supported roles are 'system', 'developer', 'user' and 'assistant'");
 }
 
 // Joins the text parts of a list-of-parts content with "\n", as FastChat does.
@@ -41,8 +41,9 @@ std::string parse_parts(const json& parts, const std::string& content_path) {
     const auto& type_name = type->get_ref<const std::string&>();
     if (type_name != "text") {
       reject(part_path + ".type",
-             "is '" + type_name + "'; only 'text' content parts are supported (this server "
-                                  "serves text-only models, images and audio are not accepted)");
+             "is '" + type_name +
+                 "'; only 'text' content parts are supported (this server "
+                 "serves text-only models, images and audio are not accepted)");
     }
     const auto value = part.find("text");
     if (value == part.end() || !value->is_string()) {

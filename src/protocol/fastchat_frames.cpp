@@ -32,8 +32,10 @@ json FastChatFrames::add(const protocol::GenerateDelta& delta) {
   text_ += delta.text;
   if (!delta.logprobs.empty()) {
     if (logprobs_.is_null()) {
-      logprobs_ = {{"text_offset", json::array()}, {"tokens", json::array()},
-                   {"token_logprobs", json::array()}, {"top_logprobs", json::array()}};
+      logprobs_ = {{"text_offset", json::array()},
+                   {"tokens", json::array()},
+                   {"token_logprobs", json::array()},
+                   {"top_logprobs", json::array()}};
     }
     size_t offset = 0;
     if (!logprobs_["text_offset"].empty()) {

@@ -35,9 +35,8 @@ std::string to_line(const GenerateDelta& delta) {
 namespace {
 
 [[noreturn]] void bad_line(std::string_view line, const std::string& why) {
-  throw_error(ErrorCode::UpstreamFailed,
-              "the worker sent a malformed stream line (" + why + "): " +
-                  std::string(line.substr(0, 120)));
+  throw_error(ErrorCode::UpstreamFailed, "the worker sent a malformed stream line (" + why +
+                                             "): " + std::string(line.substr(0, 120)));
 }
 
 // An int32 field. nlohmann's get<int32_t>() converts any number unchecked, and a float outside

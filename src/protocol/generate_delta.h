@@ -23,7 +23,7 @@ struct TokenLogprob {
 struct GenerateDelta {
   std::string text;
   std::vector<int32_t> token_ids;
-  std::vector<TokenLogprob> logprobs;  ///< one per token, when requested
+  std::vector<TokenLogprob> logprobs;        ///< one per token, when requested
   std::optional<std::string> finish_reason;  ///< "stop", "length", "abort", "error"
   int32_t prompt_tokens = 0;
   int32_t completion_tokens = 0;  ///< so far

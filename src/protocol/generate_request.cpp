@@ -35,7 +35,8 @@ void read_flag(const json& body, const char* name, bool& target) {
 
 std::vector<std::string> read_stop(const json& value) {
   if (value.is_string()) return {value.get<std::string>()};
-  if (!value.is_array()) reject_field("stop", "must be a string or an array of strings, got " + describe_value(value));
+  if (!value.is_array())
+    reject_field("stop", "must be a string or an array of strings, got " + describe_value(value));
   std::vector<std::string> stop;
   for (size_t i = 0; i < value.size(); ++i) {
     stop.push_back(read_string(value[i], "stop[" + std::to_string(i) + "]"));
@@ -44,7 +45,8 @@ std::vector<std::string> read_stop(const json& value) {
 }
 
 std::vector<int32_t> read_token_ids(const json& value, const std::string& name) {
-  if (!value.is_array()) reject_field(name, "must be an array of token ids, got " + describe_value(value));
+  if (!value.is_array())
+    reject_field(name, "must be an array of token ids, got " + describe_value(value));
   std::vector<int32_t> ids;
   for (size_t i = 0; i < value.size(); ++i) {
     ids.push_back(static_cast<int32_t>(
@@ -95,8 +97,10 @@ GenerateRequest parse_fastchat_request(const json& body) {
   }
   // Any non-null logprobs turns on the chosen token's logprob (FastChat's only mode).
   if (const json* logprobs = find_field(body, "logprobs")) {
-    request.sampling.logprobs =
-        logprobs->is_number_integer() ? static_cast<int32_t>(read_integer_in(*logprobs, "logprobs", 0, protocol::kMaxLogprobs)) : 0;
+    request.sampling.logprobs = logprobs->is_number_integer()
+                                    ? static_cast<int32_t>(read_integer_in(*logprobs, "logprobs", 0,
+                                                                           protocol::kMaxLogprobs))
+                                    : 0;
   }
   protocol::validate(request.sampling, std::numeric_limits<int32_t>::max());
   return request;
@@ -118,7 +122,8 @@ GenerateRequest parse_native_request(const json& body) {
   auto& sampling = request.sampling;
   read_float(body, "min_p", sampling.min_p);
   if (const json* max_tokens = find_field(body, "max_tokens")) {
-    sampling.max_tokens = static_cast<int32_t>(read_integer_in(*max_tokens, "max_tokens", 1, kInt32Max));
+    sampling.max_tokens =
+        static_cast<int32_t>(read_integer_in(*max_tokens, "max_tokens", 1, kInt32Max));
     request.max_tokens_set = true;
   } else {
     sampling.max_tokens = static_cast<int32_t>(kInt32Max);
@@ -133,7 +138,8 @@ GenerateRequest parse_native_request(const json& body) {
     for (size_t i = 0; i < bias->size(); ++i) {
       const json& pair = (*bias)[i];
       const std::string path = "logit_bias[" + std::to_string(i) + "]";
-      if (!pair.is_array() || pair.size() != 2) reject_field(path, "must be a [token id, bias] pair");
+      if (!pair.is_array() || pair.size() != 2)
+        reject_field(path, "must be a [token id, bias] pair");
       sampling.logit_bias.emplace_back(
           static_cast<int32_t>(read_integer_in(pair[0], path, 0, kInt32Max)),
           static_cast<float>(read_number_in(pair[1], path, kAnyReal)));
@@ -169,7 +175,8 @@ json to_native_json(const GenerateRequest& request) {
   if (request.prompt) body["prompt"] = *request.prompt;
   if (request.messages) {
     json messages = json::array();
-    for (const auto& m : *request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
+    for (const auto& m : *request.messages)
+      messages.push_back({{"role", m.role}, {"content", m.content}});
     body["messages"] = std::move(messages);
   }
   return body;

@@ -67,10 +67,10 @@ class ApiServer final : public process::ServerProgram {
 
   http::HttpServer& server() override { return server_; }
   void on_listening() override {
-    spdlog::info("controller {} (outage grace {} s); API keys: {}", options_.controller_address,
-                 options_.controller_outage_grace_s,
-                 options_.api_keys.empty() ? "off (open)"
-                                           : std::to_string(options_.api_keys.size()));
+    spdlog::info(
+        "controller {} (outage grace {} s); API keys: {}", options_.controller_address,
+        options_.controller_outage_grace_s,
+        options_.api_keys.empty() ? "off (open)" : std::to_string(options_.api_keys.size()));
   }
   void on_drain() override { service_.set_draining(true); }
 

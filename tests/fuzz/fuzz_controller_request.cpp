@@ -25,9 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // The canonical name must parse back to the same URL.
     nlohmann::json again = {{"worker_name", request.worker_name}};
     auto url = controller::parse_worker_url(again);
-    fuzz::check(url.to_string() == request.worker_name, "worker_name is not canonical: " +
-                                                            request.worker_name + " vs " +
-                                                            url.to_string());
+    fuzz::check(url.to_string() == request.worker_name,
+                "worker_name is not canonical: " + request.worker_name + " vs " + url.to_string());
     if (request.status) (void)controller::to_json(*request.status).dump();
   });
   fuzz::expect_ok_or_error("parse_heartbeat_request",

@@ -11,9 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_check.h"
+#include "protocol/generate_request.h"
 #include "protocol/openai/chat_request.h"
 #include "protocol/openai/completion_request.h"
-#include "protocol/generate_request.h"
 
 using namespace fastchat;
 

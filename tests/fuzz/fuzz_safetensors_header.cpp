@@ -23,7 +23,8 @@ namespace {
 
 const std::filesystem::path& scratch_file() {
   static const std::filesystem::path path = [] {
-    std::string pattern = (std::filesystem::temp_directory_path() / "fuzz-safetensors-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "fuzz-safetensors-XXXXXX").string();
     const int fd = ::mkstemp(pattern.data());
     if (fd < 0) fuzz::fail("mkstemp failed");
     ::close(fd);

@@ -17,9 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_check.h"
+#include "protocol/generate_delta.h"
 #include "protocol/openai/json_text.h"
 #include "protocol/openai/sse.h"
-#include "protocol/generate_delta.h"
 
 using namespace fastchat;
 
@@ -42,7 +42,8 @@ std::vector<std::string> reference_frames(std::string_view stream, char delimite
                                           std::string& rest) {
   std::vector<std::string> frames;
   size_t begin = 0;
-  for (size_t end; (end = stream.find(delimiter, begin)) != std::string_view::npos; begin = end + 1) {
+  for (size_t end; (end = stream.find(delimiter, begin)) != std::string_view::npos;
+       begin = end + 1) {
     if (end > begin) frames.emplace_back(stream.substr(begin, end - begin));
   }
   rest = std::string(stream.substr(begin));

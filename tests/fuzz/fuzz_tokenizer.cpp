@@ -80,8 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string expected(g_nfc->normalize(rest, storage));
     const std::string text = g_tokenizer->decode(ids, /*skip_special_tokens=*/false);
     fuzz::check(text == expected, "decode(encode(text)) != NFC(text)");
-    fuzz::check(stream_decode(ids, false) == expected,
-                "IncrementalDetokenizer text != NFC(text)");
+    fuzz::check(stream_decode(ids, false) == expected, "IncrementalDetokenizer text != NFC(text)");
     return 0;
   }
 

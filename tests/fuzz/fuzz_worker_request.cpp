@@ -21,9 +21,9 @@ void check_round_trip(const protocol::GenerateRequest& request, const char* prot
   try {
     again = protocol::parse_native_request(native);
   } catch (const std::exception& e) {
-    fuzz::fail(std::string(protocol_name) + " request does not survive to_native_json: " +
-               e.what() + "\nnative: " + native.dump(-1, ' ', false,
-                                                    nlohmann::json::error_handler_t::replace));
+    fuzz::fail(
+        std::string(protocol_name) + " request does not survive to_native_json: " + e.what() +
+        "\nnative: " + native.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   // The native JSON of the re-parsed request must be the same JSON (a fixed point).
   const nlohmann::json native_again = protocol::to_native_json(again);

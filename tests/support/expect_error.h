@@ -1,6 +1,6 @@
 #pragma once
-// Shared assertion of request-parsing tests: a call fails with InvalidRequest, the expected param, and
-// a message that names the field (and optionally contains more).
+// Shared assertion of request-parsing tests: a call fails with InvalidRequest, the expected param,
+// and a message that names the field (and optionally contains more).
 
 #include <gtest/gtest.h>
 

@@ -73,11 +73,11 @@ std::string_view error_type(ErrorCode code) {
 }
 
 ErrorCode error_code_from_type(std::string_view type) {
-  for (auto code :
-       {ErrorCode::InvalidRequest, ErrorCode::ContextLengthExceeded, ErrorCode::Unauthorized,
-        ErrorCode::Forbidden,        ErrorCode::NotFound, ErrorCode::PayloadTooLarge, ErrorCode::Overloaded,
-        ErrorCode::InvalidModel, ErrorCode::InvalidConfig, ErrorCode::Unavailable,
-        ErrorCode::UpstreamFailed, ErrorCode::UpstreamTimeout, ErrorCode::Internal}) {
+  for (auto code : {ErrorCode::InvalidRequest, ErrorCode::ContextLengthExceeded,
+                    ErrorCode::Unauthorized, ErrorCode::Forbidden, ErrorCode::NotFound,
+                    ErrorCode::PayloadTooLarge, ErrorCode::Overloaded, ErrorCode::InvalidModel,
+                    ErrorCode::InvalidConfig, ErrorCode::Unavailable, ErrorCode::UpstreamFailed,
+                    ErrorCode::UpstreamTimeout, ErrorCode::Internal}) {
     if (error_type(code) == type) return code;
   }
   return ErrorCode::UpstreamFailed;

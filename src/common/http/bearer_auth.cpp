@@ -8,7 +8,8 @@ bool constant_time_equal(std::string_view expected, std::string_view presented) 
   // Walk the presented bytes whatever happens; the length check folds into the result.
   volatile uint8_t diff = expected.size() == presented.size() ? 0 : 1;
   for (size_t i = 0; i < presented.size(); ++i) {
-    const auto e = expected.empty() ? uint8_t{0} : static_cast<uint8_t>(expected[i % expected.size()]);
+    const auto e =
+        expected.empty() ? uint8_t{0} : static_cast<uint8_t>(expected[i % expected.size()]);
     diff = diff | static_cast<uint8_t>(e ^ static_cast<uint8_t>(presented[i]));
   }
   return diff == 0 && !expected.empty();

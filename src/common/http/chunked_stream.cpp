@@ -27,8 +27,8 @@ constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 }  // namespace
 
-ChunkedStream::ChunkedStream(std::shared_ptr<Session> session, int status,
-                             std::string content_type, Headers headers, bool keep_alive)
+ChunkedStream::ChunkedStream(std::shared_ptr<Session> session, int status, std::string content_type,
+                             Headers headers, bool keep_alive)
     : session_(std::move(session)) {
   header_.version(11);
   header_.result(static_cast<unsigned>(status));
@@ -47,21 +47,20 @@ ChunkedStream::~ChunkedStream() {
 void ChunkedStream::start() {
   serializer_.emplace(header_);
   session_->stream().expires_after(session_->context().options.write_timeout);
-  http_ns::async_write_header(session_->stream(), *serializer_,
-                              [self = shared_from_this()](beast::error_code ec, size_t) {
-                                if (ec) return self->mark_gone();
-                                self->watch_for_disconnect();
-                                {
-                                  std::lock_guard lock(self->mutex_);
-                                  self->writing_ = false;
-                                  // Our own descriptor of the socket: the session may close
-                                  // its own at any time, and a closed number can be reused
-                                  // by another connection.
-                                  self->send_fd_ =
-                                      ::dup(self->session_->stream().socket().native_handle());
-                                }
-                                self->write_next();
-                              });
+  http_ns::async_write_header(
+      session_->stream(), *serializer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+        if (ec) return self->mark_gone();
+        self->watch_for_disconnect();
+        {
+          std::lock_guard lock(self->mutex_);
+          self->writing_ = false;
+          // Our own descriptor of the socket: the session may close
+          // its own at any time, and a closed number can be reused
+          // by another connection.
+          self->send_fd_ = ::dup(self->session_->stream().socket().native_handle());
+        }
+        self->write_next();
+      });
 }
 
 bool ChunkedStream::write(std::string chunk) {
@@ -81,7 +80,8 @@ bool ChunkedStream::write(std::string chunk) {
   if (!writing_ && queue_.empty() && send_fd_ >= 0) {
     // Nothing in flight: send from this thread with one non-blocking call instead of waking an
     // io thread for every token. Only what the socket does not take at once goes the slow way.
-    const ssize_t sent = ::send(send_fd_, framed.data(), framed.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    const ssize_t sent =
+        ::send(send_fd_, framed.data(), framed.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (sent == static_cast<ssize_t>(framed.size())) return true;
     if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
       lock.unlock();
@@ -170,10 +170,9 @@ void ChunkedStream::write_next() {
   queue_.pop_front();
   lock.unlock();
   session_->stream().expires_after(session_->context().options.write_timeout);
-  asio::async_write(session_->stream(), asio::buffer(in_flight_),
-                    [self = shared_from_this()](beast::error_code ec, size_t) {
-                      self->on_written(ec);
-                    });
+  asio::async_write(
+      session_->stream(), asio::buffer(in_flight_),
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->on_written(ec); });
 }
 
 void ChunkedStream::on_written(beast::error_code ec) {

@@ -35,9 +35,9 @@ class ChunkedStream : public ResponseStream, public std::enable_shared_from_this
   void mark_gone();
 
  private:
-  void write_next();                        // strand
-  void on_written(beast::error_code ec);    // strand
-  void watch_for_disconnect();              // strand
+  void write_next();                      // strand
+  void on_written(beast::error_code ec);  // strand
+  void watch_for_disconnect();            // strand
 
   std::shared_ptr<Session> session_;
   beast::http::response<beast::http::empty_body> header_;
@@ -46,12 +46,13 @@ class ChunkedStream : public ResponseStream, public std::enable_shared_from_this
   mutable std::mutex mutex_;
   std::condition_variable drained_;
   std::deque<std::string> queue_;
-  std::string in_flight_;  // strand: the framed chunk being written (its buffer must live until done)
-  int send_fd_ = -1;       // a dup of the socket for the producer's direct sends
+  std::string
+      in_flight_;     // strand: the framed chunk being written (its buffer must live until done)
+  int send_fd_ = -1;  // a dup of the socket for the producer's direct sends
   size_t queued_bytes_ = 0;
-  bool writing_ = true;    // the header write is pending from construction
-  bool closed_ = false;    // producer called close()
-  bool done_ = false;      // last chunk written, session moved on
+  bool writing_ = true;  // the header write is pending from construction
+  bool closed_ = false;  // producer called close()
+  bool done_ = false;    // last chunk written, session moved on
   bool gone_ = false;
   std::function<void()> gone_callback_;
 };

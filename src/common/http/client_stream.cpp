@@ -25,7 +25,9 @@ class ClientStream::Exchange {
  public:
   Exchange(const Url& url, std::string_view method, std::string_view path,
            const ClientOptions& options)
-      : url_(url), options_(options), stream_(ioc_),
+      : url_(url),
+        options_(options),
+        stream_(ioc_),
         what_(std::string(method) + " " + url.to_string() + std::string(path)) {
     request_.method_string(std::string(method));
     request_.target(url.base_path + std::string(path));
@@ -56,7 +58,8 @@ class ClientStream::Exchange {
     parser_.body_limit(options_.max_response_bytes);
     beast::error_code ec;
     stream_.expires_after(options_.read_timeout);
-    http_ns::async_read_header(stream_, buffer_, parser_, [&](beast::error_code e, size_t) { ec = e; });
+    http_ns::async_read_header(stream_, buffer_, parser_,
+                               [&](beast::error_code e, size_t) { ec = e; });
     run();
     if (ec) fail(ec, "reading the response header");
     for (const auto& field : parser_.get()) {
@@ -72,7 +75,8 @@ class ClientStream::Exchange {
     point_body_at_piece();
     beast::error_code ec;
     stream_.expires_after(options_.read_timeout);
-    http_ns::async_read_some(stream_, buffer_, parser_, [&](beast::error_code e, size_t) { ec = e; });
+    http_ns::async_read_some(stream_, buffer_, parser_,
+                             [&](beast::error_code e, size_t) { ec = e; });
     run();
     stream_.expires_never();
     if (ec == http_ns::error::need_buffer) ec = {};

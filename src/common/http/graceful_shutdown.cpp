@@ -28,8 +28,9 @@ DrainOutcome drain_and_stop(HttpServer& server, std::chrono::milliseconds timeou
   const size_t at_start = server.in_flight();
   DrainOutcome outcome = DrainOutcome::Drained;
   if (at_start > 0 || !server.wait_idle(started)) {
-    spdlog::info("draining {} request(s) in flight for up to {:.1f} s (a second signal stops at once)",
-                 at_start, timeout.count() / 1000.0);
+    spdlog::info(
+        "draining {} request(s) in flight for up to {:.1f} s (a second signal stops at once)",
+        at_start, timeout.count() / 1000.0);
   }
   while (!server.wait_idle(std::min(deadline, Clock::now() + kSignalPoll))) {
     if (Clock::now() >= deadline) {

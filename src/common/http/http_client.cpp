@@ -25,8 +25,8 @@ ClientResponse post_json(const Url& url, std::string_view path, std::string body
   return send_request(url, "POST", path, std::move(body), options);
 }
 
-int stream_request(const Url& url, std::string_view method, std::string_view path,
-                   std::string body, const ClientOptions& options,
+int stream_request(const Url& url, std::string_view method, std::string_view path, std::string body,
+                   const ClientOptions& options,
                    const std::function<bool(int, const Headers&)>& on_headers,
                    const std::function<bool(std::string_view)>& on_data) {
   ClientStream exchange(url, method, path, std::move(body), options);

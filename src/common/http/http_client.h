@@ -35,7 +35,8 @@ struct ClientResponse {
 /// whether the request may have reached the peer (a refused connection never did).
 class ClientError : public ErrorException {
  public:
-  ClientError(Error error, bool connected) : ErrorException(std::move(error)), connected_(connected) {}
+  ClientError(Error error, bool connected)
+      : ErrorException(std::move(error)), connected_(connected) {}
   bool connected() const { return connected_; }
 
  private:
@@ -53,8 +54,8 @@ ClientResponse post_json(const Url& url, std::string_view path, std::string body
 /// One request whose response body is handed to `on_data` piece by piece as it arrives
 /// (chunked or not). `on_headers` sees status and headers first. Either callback returning
 /// false closes the connection at once (the peer sees the client go away). Returns the status.
-int stream_request(const Url& url, std::string_view method, std::string_view path,
-                   std::string body, const ClientOptions& options,
+int stream_request(const Url& url, std::string_view method, std::string_view path, std::string body,
+                   const ClientOptions& options,
                    const std::function<bool(int status, const Headers& headers)>& on_headers,
                    const std::function<bool(std::string_view data)>& on_data);
 

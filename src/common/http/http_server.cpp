@@ -3,8 +3,8 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/ip/tcp.hpp>
 
 #include "common/http/session.h"
 #include "common/http/url.h"
@@ -84,10 +84,10 @@ HttpServer::HttpServer(ServerOptions options, std::shared_ptr<const Router> rout
   beast::error_code ec;
   auto address = asio::ip::make_address(opts.host == "localhost" ? "127.0.0.1" : opts.host, ec);
   if (ec) {
-    throw_error(ErrorCode::InvalidConfig,
-                "--host must be an IP address such as 127.0.0.1 or 0.0.0.0, got '" + opts.host +
-                    "'",
-                "host");
+    throw_error(
+        ErrorCode::InvalidConfig,
+        "--host must be an IP address such as 127.0.0.1 or 0.0.0.0, got '" + opts.host + "'",
+        "host");
   }
   tcp::endpoint endpoint(address, opts.port);
   auto& acceptor = impl_->acceptor;
@@ -95,7 +95,9 @@ HttpServer::HttpServer(ServerOptions options, std::shared_ptr<const Router> rout
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw_error(ErrorCode::InvalidConfig, "cannot listen on " + where + ": " + ec.message(), "port");
+  if (ec)
+    throw_error(ErrorCode::InvalidConfig, "cannot listen on " + where + ": " + ec.message(),
+                "port");
 }
 
 HttpServer::~HttpServer() { stop(); }

@@ -2,8 +2,8 @@
 
 #include <exception>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "common/error/error_envelope.h"
 
@@ -25,9 +25,9 @@ const Router::Route* Router::match(const Request& request, Responder& responder)
     path_known = true;
   }
   if (path_known) {
-    auto response = render(Error{ErrorCode::InvalidRequest,
-                                 "method " + request.method + " is not allowed on " + request.path,
-                                 "method"});
+    auto response =
+        render(Error{ErrorCode::InvalidRequest,
+                     "method " + request.method + " is not allowed on " + request.path, "method"});
     response.status = 405;
     std::string allowed;
     for (const auto& route : routes_) {

@@ -62,8 +62,8 @@ class SessionResponder : public Responder {
 // once the count reads zero.
 class BlockingJob {
  public:
-  BlockingJob(std::shared_ptr<ServerContext> context, const Router::Route& route,
-              Request request, std::shared_ptr<SessionResponder> responder)
+  BlockingJob(std::shared_ptr<ServerContext> context, const Router::Route& route, Request request,
+              std::shared_ptr<SessionResponder> responder)
       : context_(std::move(context)),
         route_(route),
         request_(std::move(request)),
@@ -183,8 +183,8 @@ void Session::on_read(beast::error_code ec, size_t) {
     return reject(431, std::move(error));
   }
   if (ec) {
-    return reject(400, Error{ErrorCode::InvalidRequest, "malformed HTTP request: " + ec.message(),
-                             ""});
+    return reject(400,
+                  Error{ErrorCode::InvalidRequest, "malformed HTTP request: " + ec.message(), ""});
   }
   auto message = parser_->release();
   keep_alive_ = message.keep_alive();

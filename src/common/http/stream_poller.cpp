@@ -85,9 +85,12 @@ StreamPoller::Outcome StreamPoller::follow(ClientStream& stream, const PieceCons
   // Bytes already buffered raise no readiness event: hand them over first, on this thread.
   while (auto piece = stream.next_buffered()) {
     switch (consumer.on_piece(*piece)) {
-      case PieceVerdict::Continue: break;
-      case PieceVerdict::Stop: return Outcome::Stopped;
-      case PieceVerdict::Yield: return Outcome::Yielded;
+      case PieceVerdict::Continue:
+        break;
+      case PieceVerdict::Stop:
+        return Outcome::Stopped;
+      case PieceVerdict::Yield:
+        return Outcome::Yielded;
     }
   }
   if (stream.done()) return Outcome::Ended;
@@ -96,9 +99,9 @@ StreamPoller::Outcome StreamPoller::follow(ClientStream& stream, const PieceCons
   {
     std::lock_guard lock(mutex_);
     if (stopping_) {
-      throw ClientError(Error{ErrorCode::Unavailable,
-                              stream.description() + ": the server is shutting down", ""},
-                        true);
+      throw ClientError(
+          Error{ErrorCode::Unavailable, stream.description() + ": the server is shutting down", ""},
+          true);
     }
     follows_.insert(&follow);
   }
@@ -120,7 +123,8 @@ void StreamPoller::run() {
   std::array<epoll_event, 128> events{};
   auto next_sweep = Clock::now() + kSweepInterval;
   for (;;) {
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_sweep - Clock::now());
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_sweep - Clock::now());
     const int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()),
                                static_cast<int>(std::max<int64_t>(0, wait.count())));
     if (n < 0 && errno != EINTR) {

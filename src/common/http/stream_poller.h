@@ -36,9 +36,9 @@ struct PieceConsumer {
 class StreamPoller {
  public:
   enum class Outcome {
-    Ended,      ///< the body is complete
-    Stopped,    ///< the consumer said Stop, or cancelled
-    Yielded,    ///< the consumer yielded; read on with ClientStream::read()
+    Ended,    ///< the body is complete
+    Stopped,  ///< the consumer said Stop, or cancelled
+    Yielded,  ///< the consumer yielded; read on with ClientStream::read()
   };
 
   static constexpr std::chrono::milliseconds kSweepInterval{200};

@@ -43,7 +43,8 @@ Url Url::parse(std::string_view text, std::string_view param, bool from_request)
     // The path goes into request lines as given: a space, CR/LF or any other control byte
     // would split or forge the request.
     const auto byte = static_cast<unsigned char>(c);
-    if (byte <= 0x20 || byte >= 0x7f) return fail("the path may hold visible ASCII characters only");
+    if (byte <= 0x20 || byte >= 0x7f)
+      return fail("the path may hold visible ASCII characters only");
   }
 
   Url url;
@@ -66,8 +67,8 @@ Url Url::parse(std::string_view text, std::string_view param, bool from_request)
   // Host names are case-insensitive; one spelling keeps one worker one registry entry.
   for (char& c : url.host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (char c : url.host) {
-    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
-              c == ':';
+    bool ok =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == ':';
     if (!ok) return fail("bad character in host");
   }
   if (!port_text.empty() || authority.back() == ':') {

@@ -43,7 +43,6 @@ struct Interval {
 };
 
 /// read_number, then inside `range`: "'top_p' must be in (0, 1], got 1.5".
-double read_number_in(const nlohmann::json& value, const std::string& param,
-                      const Interval& range);
+double read_number_in(const nlohmann::json& value, const std::string& param, const Interval& range);
 
 }  // namespace fastchat

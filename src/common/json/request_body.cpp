@@ -63,5 +63,4 @@ nlohmann::json parse_request_body(std::string_view body) {
   return parsed;
 }
 
-
 }  // namespace fastchat

@@ -18,5 +18,4 @@ inline constexpr int kMaxJsonDepth = 64;
 /// kMaxJsonDepth, or is not an object.
 nlohmann::json parse_request_body(std::string_view body);
 
-
 }  // namespace fastchat

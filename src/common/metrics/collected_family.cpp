@@ -9,10 +9,12 @@ CollectedFamily::CollectedFamily(std::string name, std::string help, MetricType 
     : MetricFamily(std::move(name), std::move(help), type, std::move(label_names)),
       collect_(std::move(collect)) {
   if (type == MetricType::Histogram) {
-    throw std::invalid_argument("metric " + this->name() + ": collected families are counters or gauges");
+    throw std::invalid_argument("metric " + this->name() +
+                                ": collected families are counters or gauges");
   }
   if (type == MetricType::Counter && !this->name().ends_with("_total")) {
-    throw std::invalid_argument("counter " + this->name() + ": a counter's name must end in _total");
+    throw std::invalid_argument("counter " + this->name() +
+                                ": a counter's name must end in _total");
   }
   if (!collect_) throw std::invalid_argument("metric " + this->name() + ": no collect callback");
 }

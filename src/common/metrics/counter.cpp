@@ -10,10 +10,12 @@ void Counter::inc(double amount) {
   value_.fetch_add(amount, std::memory_order_relaxed);
 }
 
-CounterFamily::CounterFamily(std::string name, std::string help, std::vector<std::string> label_names)
+CounterFamily::CounterFamily(std::string name, std::string help,
+                             std::vector<std::string> label_names)
     : MetricFamily(std::move(name), std::move(help), MetricType::Counter, std::move(label_names)) {
   if (!this->name().ends_with("_total")) {
-    throw std::invalid_argument("counter " + this->name() + ": a counter's name must end in _total");
+    throw std::invalid_argument("counter " + this->name() +
+                                ": a counter's name must end in _total");
   }
 }
 

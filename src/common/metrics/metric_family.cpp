@@ -18,7 +18,9 @@ const char* to_string(MetricType type) {
 
 MetricFamily::MetricFamily(std::string name, std::string help, MetricType type,
                            std::vector<std::string> label_names)
-    : name_(std::move(name)), help_(std::move(help)), type_(type),
+    : name_(std::move(name)),
+      help_(std::move(help)),
+      type_(type),
       label_names_(std::move(label_names)) {
   if (!valid_metric_name(name_)) throw std::invalid_argument("invalid metric name '" + name_ + "'");
   for (const auto& label : label_names_) {

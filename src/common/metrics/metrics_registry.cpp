@@ -19,12 +19,14 @@ Family& MetricsRegistry::add(std::unique_ptr<Family> family) {
 
 CounterFamily& MetricsRegistry::counter(std::string name, std::string help,
                                         std::vector<std::string> label_names) {
-  return add(std::make_unique<CounterFamily>(std::move(name), std::move(help), std::move(label_names)));
+  return add(
+      std::make_unique<CounterFamily>(std::move(name), std::move(help), std::move(label_names)));
 }
 
 GaugeFamily& MetricsRegistry::gauge(std::string name, std::string help,
                                     std::vector<std::string> label_names) {
-  return add(std::make_unique<GaugeFamily>(std::move(name), std::move(help), std::move(label_names)));
+  return add(
+      std::make_unique<GaugeFamily>(std::move(name), std::move(help), std::move(label_names)));
 }
 
 HistogramFamily& MetricsRegistry::histogram(std::string name, std::string help,

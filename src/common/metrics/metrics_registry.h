@@ -28,12 +28,14 @@ class MetricsRegistry {
   MetricsRegistry& operator=(const MetricsRegistry&) = delete;
 
   // Each throws std::invalid_argument for a malformed or already registered name.
-  CounterFamily& counter(std::string name, std::string help, std::vector<std::string> label_names = {});
+  CounterFamily& counter(std::string name, std::string help,
+                         std::vector<std::string> label_names = {});
   GaugeFamily& gauge(std::string name, std::string help, std::vector<std::string> label_names = {});
-  HistogramFamily& histogram(std::string name, std::string help, std::vector<std::string> label_names,
-                             std::vector<double> buckets);
+  HistogramFamily& histogram(std::string name, std::string help,
+                             std::vector<std::string> label_names, std::vector<double> buckets);
   CollectedFamily& collected(std::string name, std::string help, MetricType type,
-                             std::vector<std::string> label_names, CollectedFamily::Collect collect);
+                             std::vector<std::string> label_names,
+                             CollectedFamily::Collect collect);
 
   /// Every family with at least one series, in registration order, in text format 0.0.4.
   /// Thread-safe; may run while other threads update series.

@@ -14,10 +14,10 @@ std::unique_ptr<DispatchPolicy> make_dispatch_policy(std::string_view method,
   if (method == "lottery") {
     return seed ? std::make_unique<LotteryPolicy>(*seed) : std::make_unique<LotteryPolicy>();
   }
-  throw_error(ErrorCode::InvalidConfig,
-              "unknown dispatch method '" + std::string(method) +
-                  "' (expected shortest_queue or lottery)",
-              "dispatch-method");
+  throw_error(
+      ErrorCode::InvalidConfig,
+      "unknown dispatch method '" + std::string(method) + "' (expected shortest_queue or lottery)",
+      "dispatch-method");
 }
 
 }  // namespace fastchat::controller

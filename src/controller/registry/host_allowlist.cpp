@@ -121,7 +121,8 @@ void HostAllowlist::add(std::string_view raw) {
     if (!address) bad_entry(entry, "is not an address/prefix block");
     const auto bits_text = entry.substr(slash + 1);
     int bits = -1;
-    const auto [end, ec] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
+    const auto [end, ec] =
+        std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
     const int max_bits = address->v6 ? 128 : 32;
     if (ec != std::errc{} || end != bits_text.data() + bits_text.size() || bits < 0 ||
         bits > max_bits) {

@@ -36,7 +36,8 @@ typedef float Float8Unaligned __attribute__((vector_size(32), aligned(4)));
   x = x < -87.0f ? broadcast8(-87.0f) : x;
   x = x > 88.0f ? broadcast8(88.0f) : x;
   const Float8 t = x * 1.44269504088896341f;
-  const Int8 n = __builtin_convertvector(t + (t < 0.0f ? broadcast8(-0.5f) : broadcast8(0.5f)), Int8);
+  const Int8 n =
+      __builtin_convertvector(t + (t < 0.0f ? broadcast8(-0.5f) : broadcast8(0.5f)), Int8);
   const Float8 nf = __builtin_convertvector(n, Float8);
   const Float8 r = x - nf * 0.693359375f + nf * 2.12194440e-4f;
   const Float8 p = exp_polynomial(r);

@@ -15,7 +15,8 @@ bool use_gemv(const torch::Tensor& x, const torch::Tensor& weight) {
 
 }  // namespace
 
-torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight,
+                     const torch::Tensor& bias) {
   if (weight.dim() == 3) {
     auto in = x.contiguous();
     auto y = torch::empty({in.size(0), weight.size(0) * kPanelWidth}, in.options());

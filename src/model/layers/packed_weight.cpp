@@ -13,7 +13,8 @@ typedef float Float16 __attribute__((vector_size(64)));
 typedef float Float16Unaligned __attribute__((vector_size(64), aligned(4)));
 
 // x86-64-v4 = AVX-512 with FMA; v3 = AVX2 with FMA; the default keeps old CPUs working.
-#define FASTCHAT_GEMM_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define FASTCHAT_GEMM_CLONES \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 
 // Rows of x per tile: 8 rows x 2 panels = 16 accumulators, which leaves registers for the two
 // weight vectors; each weight vector loaded feeds 8 FMAs.
@@ -47,7 +48,8 @@ template <int R, int P>
   const float* x = p.x + row * p.in;
   for (int64_t k = 0; k < p.in; ++k) {
     Float16 wv[P];
-    for (int j = 0; j < P; ++j) wv[j] = *reinterpret_cast<const Float16*>(w + j * panel_stride + k * kPanelWidth);
+    for (int j = 0; j < P; ++j)
+      wv[j] = *reinterpret_cast<const Float16*>(w + j * panel_stride + k * kPanelWidth);
     for (int r = 0; r < R; ++r) {
       const float a = x[r * p.in + k];
       for (int j = 0; j < P; ++j) acc[r][j] += wv[j] * a;
@@ -66,16 +68,25 @@ template <int R, int P>
 }
 
 template <int P>
-[[gnu::always_inline]] inline void rows_tail(const Problem& p, int64_t row, int64_t count, int64_t panel) {
+[[gnu::always_inline]] inline void rows_tail(const Problem& p, int64_t row, int64_t count,
+                                             int64_t panel) {
   switch (count) {
-    case 1: return tile<1, P>(p, row, panel);
-    case 2: return tile<2, P>(p, row, panel);
-    case 3: return tile<3, P>(p, row, panel);
-    case 4: return tile<4, P>(p, row, panel);
-    case 5: return tile<5, P>(p, row, panel);
-    case 6: return tile<6, P>(p, row, panel);
-    case 7: return tile<7, P>(p, row, panel);
-    default: return;
+    case 1:
+      return tile<1, P>(p, row, panel);
+    case 2:
+      return tile<2, P>(p, row, panel);
+    case 3:
+      return tile<3, P>(p, row, panel);
+    case 4:
+      return tile<4, P>(p, row, panel);
+    case 5:
+      return tile<5, P>(p, row, panel);
+    case 6:
+      return tile<6, P>(p, row, panel);
+    case 7:
+      return tile<7, P>(p, row, panel);
+    default:
+      return;
   }
 }
 

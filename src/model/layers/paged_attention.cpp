@@ -64,8 +64,7 @@ void write_cache_cpu(const KernelArgs& args, float* keys, float* values) {
 // One query head of one token against the cached tokens [skip, num_keys) of `table`'s blocks,
 // scalar: any block size and head dim.
 void attend_one_scalar(const KernelArgs& args, const int32_t* table, int64_t kv_head,
-                       const float* q, int64_t num_keys, int64_t skip, float* scores,
-                       float* out) {
+                       const float* q, int64_t num_keys, int64_t skip, float* scores, float* out) {
   const int64_t d = args.shape.head_dim;
   const int64_t bs = args.shape.block_size;
   const int64_t kv_heads = args.shape.num_kv_heads;
@@ -74,7 +73,8 @@ void attend_one_scalar(const KernelArgs& args, const int32_t* table, int64_t kv_
   std::fill_n(scores, skip, 0.0f);
   for (int64_t j = skip; j < num_keys; ++j) {
     // Keys are [head_dim, block_size] inside a block.
-    const float* kb = args.keys + (static_cast<int64_t>(table[j / bs]) * kv_heads + kv_head) * bs * d;
+    const float* kb =
+        args.keys + (static_cast<int64_t>(table[j / bs]) * kv_heads + kv_head) * bs * d;
     float acc = 0.0f;
     for (int64_t i = 0; i < d; ++i) acc += q[i] * kb[i * bs + j % bs];
     scores[j] = acc * args.scale;
@@ -109,9 +109,9 @@ template <int kChunks>
   const int64_t bs = args.shape.block_size;
   Float8 acc[kUnroll][kChunks] = {};
   for (int64_t b = 0; b * bs < num_keys; ++b) {
-    const float* vb = args.values +
-                      (static_cast<int64_t>(table[b]) * args.shape.num_kv_heads + kv_head) * bs * d +
-                      offset;
+    const float* vb =
+        args.values +
+        (static_cast<int64_t>(table[b]) * args.shape.num_kv_heads + kv_head) * bs * d + offset;
     const int64_t n = std::min(bs, num_keys - b * bs);
     const float* pb = probs + b * bs;
     int64_t t = 0;
@@ -138,8 +138,8 @@ template <int kChunks>
 // independent, which hides the FMA latency along head_dim.
 template <int kBlockChunks>
 [[gnu::always_inline]] inline void block_scores(const KernelArgs& args, const int32_t* table,
-                                                int64_t kv_head, const float* q,
-                                                int64_t num_blocks, float* scores) {
+                                                int64_t kv_head, const float* q, int64_t num_blocks,
+                                                float* scores) {
   constexpr int64_t kBs = kBlockChunks * 8;
   constexpr int kBlocks = 4;
   const int64_t d = args.shape.head_dim;
@@ -178,20 +178,26 @@ template <int kBlockChunks>
 // output row is head_dim/8 accumulators over the block's tokens.
 FASTCHAT_CPU_CLONES
 void attend_one_vector(const KernelArgs& args, const int32_t* table, int64_t kv_head,
-                       const float* q, int64_t num_keys, int64_t skip, float* scores,
-                       float* out) {
+                       const float* q, int64_t num_keys, int64_t skip, float* scores, float* out) {
   const int64_t d = args.shape.head_dim;
   const int64_t bs = args.shape.block_size;
   const int64_t kv_heads = args.shape.num_kv_heads;
   const int64_t num_blocks = (num_keys + bs - 1) / bs;
   Float8 max8 = broadcast8(-std::numeric_limits<float>::infinity());
   switch (bs / 8) {
-    case 1: block_scores<1>(args, table, kv_head, q, num_blocks, scores); break;
-    case 2: block_scores<2>(args, table, kv_head, q, num_blocks, scores); break;
-    case 4: block_scores<4>(args, table, kv_head, q, num_blocks, scores); break;
+    case 1:
+      block_scores<1>(args, table, kv_head, q, num_blocks, scores);
+      break;
+    case 2:
+      block_scores<2>(args, table, kv_head, q, num_blocks, scores);
+      break;
+    case 4:
+      block_scores<4>(args, table, kv_head, q, num_blocks, scores);
+      break;
     default:
       for (int64_t b = 0; b < num_blocks; ++b) {
-        const float* kb = args.keys + (static_cast<int64_t>(table[b]) * kv_heads + kv_head) * bs * d;
+        const float* kb =
+            args.keys + (static_cast<int64_t>(table[b]) * kv_heads + kv_head) * bs * d;
         for (int64_t c = 0; c < bs; c += 8) {
           Float8 acc{};
           for (int64_t i = 0; i < d; ++i) acc += broadcast8(q[i]) * load8(kb + i * bs + c);
@@ -228,11 +234,16 @@ void attend_one_vector(const KernelArgs& args, const int32_t* table, int64_t kv_
 
   const float inv = 1.0f / sum;
   switch (d / 8) {
-    case 1: return weighted_values<1>(args, table, kv_head, scores, num_keys, inv, out);
-    case 2: return weighted_values<2>(args, table, kv_head, scores, num_keys, inv, out);
-    case 4: return weighted_values<4>(args, table, kv_head, scores, num_keys, inv, out);
-    case 8: return weighted_values<8>(args, table, kv_head, scores, num_keys, inv, out);
-    case 16: return weighted_values<16>(args, table, kv_head, scores, num_keys, inv, out);
+    case 1:
+      return weighted_values<1>(args, table, kv_head, scores, num_keys, inv, out);
+    case 2:
+      return weighted_values<2>(args, table, kv_head, scores, num_keys, inv, out);
+    case 4:
+      return weighted_values<4>(args, table, kv_head, scores, num_keys, inv, out);
+    case 8:
+      return weighted_values<8>(args, table, kv_head, scores, num_keys, inv, out);
+    case 16:
+      return weighted_values<16>(args, table, kv_head, scores, num_keys, inv, out);
     default:
       for (int64_t c = 0; c < d; c += 8) {
         weighted_values<1>(args, table, kv_head, scores, num_keys, inv, out, c);
@@ -265,8 +276,8 @@ void attend_range(const KernelArgs& args, const RowRange& range, std::vector<flo
   const int32_t start = batch.query_starts[range.sequence];
   const int32_t query_len = batch.query_starts[range.sequence + 1] - start;
   const int32_t context = batch.context_lens[range.sequence];
-  const int32_t* table =
-      batch.block_tables.data() + static_cast<int64_t>(range.sequence) * batch.max_blocks_per_sequence;
+  const int32_t* table = batch.block_tables.data() +
+                         static_cast<int64_t>(range.sequence) * batch.max_blocks_per_sequence;
   const int64_t group = s.num_heads / s.num_kv_heads;
   // Scores are padded to whole blocks so the per-block loops never check bounds twice.
   scores.resize(static_cast<size_t>((context + s.block_size - 1) / s.block_size * s.block_size));
@@ -285,8 +296,13 @@ torch::Tensor paged_attention_cpu(const torch::Tensor& qkv, torch::Tensor& key_c
                                   torch::Tensor& value_cache, const ForwardBatch& batch,
                                   const AttentionShape& shape) {
   auto out = torch::empty({qkv.size(0), shape.num_heads * shape.head_dim}, qkv.options());
-  KernelArgs args{qkv.data_ptr<float>(), qkv.stride(0), key_cache.data_ptr<float>(),
-                  value_cache.data_ptr<float>(), out.data_ptr<float>(), &batch, shape,
+  KernelArgs args{qkv.data_ptr<float>(),
+                  qkv.stride(0),
+                  key_cache.data_ptr<float>(),
+                  value_cache.data_ptr<float>(),
+                  out.data_ptr<float>(),
+                  &batch,
+                  shape,
                   static_cast<float>(1.0 / std::sqrt(static_cast<double>(shape.head_dim)))};
   write_cache_cpu(args, key_cache.data_ptr<float>(), value_cache.data_ptr<float>());
 
@@ -360,11 +376,11 @@ torch::Tensor paged_attention_reference(const torch::Tensor& qkv, torch::Tensor&
     auto values = gather(value_cache, false);
     auto queries = q.narrow(0, start, query_len).transpose(0, 1).to(torch::kFloat32);
     auto scores = torch::matmul(queries, keys.transpose(1, 2)) * scale;  // [H, qlen, ctx]
-    auto key_pos = torch::arange(first_block * s.block_size, context,
-                                 qkv.options().dtype(torch::kInt64))
-                       .unsqueeze(0);
-    auto query_pos =
-        torch::arange(query_len, qkv.options().dtype(torch::kInt64)).unsqueeze(1) + (context - query_len);
+    auto key_pos =
+        torch::arange(first_block * s.block_size, context, qkv.options().dtype(torch::kInt64))
+            .unsqueeze(0);
+    auto query_pos = torch::arange(query_len, qkv.options().dtype(torch::kInt64)).unsqueeze(1) +
+                     (context - query_len);
     auto hidden = key_pos > query_pos;
     if (s.sliding_window > 0) hidden.logical_or_(key_pos <= query_pos - s.sliding_window);
     scores.masked_fill_(hidden, -std::numeric_limits<float>::infinity());

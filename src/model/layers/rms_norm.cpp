@@ -30,7 +30,8 @@ torch::Tensor rms_norm_cpu(const torch::Tensor& x, const torch::Tensor& weight, 
       float* o = dst + r * hidden;
       float sum = 0.0f;
       for (int64_t i = 0; i < hidden; ++i) sum += in[i] * in[i];
-      const float scale = 1.0f / std::sqrt(sum / static_cast<float>(hidden) + static_cast<float>(eps));
+      const float scale =
+          1.0f / std::sqrt(sum / static_cast<float>(hidden) + static_cast<float>(eps));
       for (int64_t i = 0; i < hidden; ++i) o[i] = w[i] * (in[i] * scale);
     }
   });

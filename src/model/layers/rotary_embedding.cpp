@@ -67,7 +67,8 @@ void RotaryEmbedding::apply(torch::Tensor& qkv, std::span<const int32_t> positio
     const int64_t tokens = qkv.size(0);
     auto cos = cos_.index_select(0, positions_on_device).unsqueeze(1).to(qkv.scalar_type());
     auto sin = sin_.index_select(0, positions_on_device).unsqueeze(1).to(qkv.scalar_type());
-    auto heads = qkv.narrow(1, 0, rotated_heads * head_dim_).view({tokens, rotated_heads, head_dim_});
+    auto heads =
+        qkv.narrow(1, 0, rotated_heads * head_dim_).view({tokens, rotated_heads, head_dim_});
     auto x1 = heads.narrow(2, 0, half);
     auto x2 = heads.narrow(2, half, half);
     auto r1 = x1 * cos - x2 * sin;

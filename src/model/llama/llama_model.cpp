@@ -70,8 +70,8 @@ void LlamaModel::load_layer(const loader::WeightStore& weights, int64_t index) {
   }
   layer.o = load("self_attn.o_proj.weight", {hidden, q_width});
   if (config_.o_bias) layer.o_bias = load("self_attn.o_proj.bias", {hidden});
-  layer.gate_up = torch::cat({load("mlp.gate_proj.weight", {inter, hidden}),
-                              load("mlp.up_proj.weight", {inter, hidden})});
+  layer.gate_up = torch::cat(
+      {load("mlp.gate_proj.weight", {inter, hidden}), load("mlp.up_proj.weight", {inter, hidden})});
   layer.down = load("mlp.down_proj.weight", {hidden, inter});
   if (config_.mlp_bias) {
     layer.gate_up_bias =
@@ -94,7 +94,8 @@ torch::Tensor LlamaModel::forward(const ForwardBatch& batch, model::KvCacheStora
   torch::Tensor logits_rows;
   if (fast) {
     // CPU kernels read the host vectors; only the two gathers need tensors, viewed in place.
-    token_ids = torch::from_blob(const_cast<int32_t*>(batch.token_ids.data()), {tokens}, torch::kInt32);
+    token_ids =
+        torch::from_blob(const_cast<int32_t*>(batch.token_ids.data()), {tokens}, torch::kInt32);
     logits_rows = torch::from_blob(const_cast<int32_t*>(batch.logits_rows.data()),
                                    {static_cast<int64_t>(batch.logits_rows.size())}, torch::kInt32);
   } else {
@@ -111,9 +112,9 @@ torch::Tensor LlamaModel::forward(const ForwardBatch& batch, model::KvCacheStora
     auto h = layers::rms_norm(x, layer.input_norm, eps, fast);
     auto qkv = layers::linear(h, layer.qkv, layer.qkv_bias);
     rotary_.apply(qkv, batch.positions, tensors.positions, fast);
-    auto attn = layers::paged_attention(qkv, cache.keys(static_cast<int64_t>(i)),
-                                        cache.values(static_cast<int64_t>(i)), batch, tensors,
-                                        shape, fast);
+    auto attn =
+        layers::paged_attention(qkv, cache.keys(static_cast<int64_t>(i)),
+                                cache.values(static_cast<int64_t>(i)), batch, tensors, shape, fast);
     layers::linear_accumulate(x, attn, layer.o, layer.o_bias);
     h = layers::rms_norm(x, layer.post_norm, eps, fast);
     auto gate_up = layers::linear(h, layer.gate_up, layer.gate_up_bias);

@@ -9,9 +9,9 @@
 
 #include <vector>
 
-#include "model/loader/weight_store.h"
 #include "model/causal_lm.h"
 #include "model/layers/rotary_embedding.h"
+#include "model/loader/weight_store.h"
 
 namespace fastchat::model {
 
@@ -58,7 +58,7 @@ class LlamaModel : public CausalLm {
   bool fast_kernels_;
   torch::Tensor embed_tokens_;  // [vocab, hidden]; undefined when read from the packed lm_head
   torch::Tensor final_norm_;
-  torch::Tensor lm_head_;       // [vocab, hidden] in the activation dtype, or packed
+  torch::Tensor lm_head_;  // [vocab, hidden] in the activation dtype, or packed
   std::vector<Layer> layers_;
   layers::RotaryEmbedding rotary_;
 };

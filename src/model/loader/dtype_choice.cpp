@@ -37,10 +37,10 @@ torch::ScalarType resolve_dtype(std::string_view requested, const ModelConfig& c
     }
     return *dtype;
   }
-  throw_error(ErrorCode::InvalidConfig,
-              "--dtype: '" + std::string(requested) +
-                  "' is not one of auto, float32, bfloat16, float16",
-              "--dtype");
+  throw_error(
+      ErrorCode::InvalidConfig,
+      "--dtype: '" + std::string(requested) + "' is not one of auto, float32, bfloat16, float16",
+      "--dtype");
 }
 
 torch::Device parse_device(std::string_view text) {

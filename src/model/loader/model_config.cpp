@@ -124,8 +124,8 @@ std::string join(const std::vector<std::string>& items) {
 void parse_architecture(const json& doc, ModelConfig& config) {
   const json* archs = field(doc, "architectures");
   if (!archs || !archs->is_array() || archs->empty() || !(*archs)[0].is_string()) {
-    fail(kConfigFile, "architectures", "must be a non-empty list of names (supported: " +
-                                           join(supported_architectures()) + ")");
+    fail(kConfigFile, "architectures",
+         "must be a non-empty list of names (supported: " + join(supported_architectures()) + ")");
   }
   config.architecture = (*archs)[0].get<std::string>();
   const auto& supported = supported_architectures();
@@ -210,9 +210,8 @@ void parse_sizes(const json& doc, ModelConfig& config) {
       optional_positive(doc, "num_key_value_heads", config.num_attention_heads);
   if (config.num_attention_heads % config.num_key_value_heads != 0) {
     fail(kConfigFile, "num_key_value_heads",
-         "(" + std::to_string(config.num_key_value_heads) +
-             ") must divide num_attention_heads (" + std::to_string(config.num_attention_heads) +
-             ")");
+         "(" + std::to_string(config.num_key_value_heads) + ") must divide num_attention_heads (" +
+             std::to_string(config.num_attention_heads) + ")");
   }
   if (field(doc, "head_dim")) {
     config.head_dim = optional_positive(doc, "head_dim", 0);
@@ -249,7 +248,8 @@ void parse_architecture_features(const json& doc, ModelConfig& config) {
            "true is not supported (Qwen2's sliding window on the layers past max_window_layers)");
     }
   } else if (config.architecture == "MistralForCausalLM") {
-    if (field(doc, "sliding_window")) config.sliding_window = optional_positive(doc, "sliding_window", 0);
+    if (field(doc, "sliding_window"))
+      config.sliding_window = optional_positive(doc, "sliding_window", 0);
   }
 }
 

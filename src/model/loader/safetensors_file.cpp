@@ -35,9 +35,9 @@ struct DtypeInfo {
 };
 
 constexpr DtypeInfo kDtypes[] = {
-    {"F32", TensorDtype::F32, 4}, {"F16", TensorDtype::F16, 2}, {"BF16", TensorDtype::BF16, 2},
-    {"F64", TensorDtype::F64, 8}, {"I64", TensorDtype::I64, 8}, {"I32", TensorDtype::I32, 4},
-    {"I16", TensorDtype::I16, 2}, {"I8", TensorDtype::I8, 1},   {"U8", TensorDtype::U8, 1},
+    {"F32", TensorDtype::F32, 4},   {"F16", TensorDtype::F16, 2}, {"BF16", TensorDtype::BF16, 2},
+    {"F64", TensorDtype::F64, 8},   {"I64", TensorDtype::I64, 8}, {"I32", TensorDtype::I32, 4},
+    {"I16", TensorDtype::I16, 2},   {"I8", TensorDtype::I8, 1},   {"U8", TensorDtype::U8, 1},
     {"BOOL", TensorDtype::Bool, 1},
 };
 
@@ -164,11 +164,13 @@ void SafetensorsFile::parse_header() {
     }
     auto begin = as_offset((*offsets_it)[0]);
     auto end = as_offset((*offsets_it)[1]);
-    if (!begin || !end || *begin > *end) fail(path_, "data_offsets are not 0 <= begin <= end", name);
+    if (!begin || !end || *begin > *end)
+      fail(path_, "data_offsets are not 0 <= begin <= end", name);
     if (*end > data_size) {
-      fail(path_, "data_offsets [" + std::to_string(*begin) + ", " + std::to_string(*end) +
-                      "] run past the end of the data (" + std::to_string(data_size) +
-                      " bytes; file truncated?)",
+      fail(path_,
+           "data_offsets [" + std::to_string(*begin) + ", " + std::to_string(*end) +
+               "] run past the end of the data (" + std::to_string(data_size) +
+               " bytes; file truncated?)",
            name);
     }
     entry.begin = static_cast<size_t>(*begin);
@@ -176,8 +178,9 @@ void SafetensorsFile::parse_header() {
 
     auto bytes = byte_size(entry.shape, dtype_size(entry.dtype));
     if (!bytes || *bytes != entry.end - entry.begin) {
-      fail(path_, "shape and dtype need " + (bytes ? std::to_string(*bytes) : "too many") +
-                      " bytes but data_offsets span " + std::to_string(entry.end - entry.begin),
+      fail(path_,
+           "shape and dtype need " + (bytes ? std::to_string(*bytes) : "too many") +
+               " bytes but data_offsets span " + std::to_string(entry.end - entry.begin),
            name);
     }
     entries_.push_back(std::move(entry));

@@ -15,11 +15,11 @@ struct DtypePair {
 };
 
 constexpr DtypePair kPairs[] = {
-    {TensorDtype::F32, torch::kFloat32}, {TensorDtype::F16, torch::kFloat16},
+    {TensorDtype::F32, torch::kFloat32},   {TensorDtype::F16, torch::kFloat16},
     {TensorDtype::BF16, torch::kBFloat16}, {TensorDtype::F64, torch::kFloat64},
-    {TensorDtype::I64, torch::kInt64},   {TensorDtype::I32, torch::kInt32},
-    {TensorDtype::I16, torch::kInt16},   {TensorDtype::I8, torch::kInt8},
-    {TensorDtype::U8, torch::kUInt8},    {TensorDtype::Bool, torch::kBool},
+    {TensorDtype::I64, torch::kInt64},     {TensorDtype::I32, torch::kInt32},
+    {TensorDtype::I16, torch::kInt16},     {TensorDtype::I8, torch::kInt8},
+    {TensorDtype::U8, torch::kUInt8},      {TensorDtype::Bool, torch::kBool},
 };
 
 }  // namespace

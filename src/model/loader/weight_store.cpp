@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "common/error/error.h"
 #include "common/json/json_file.h"
@@ -82,10 +82,10 @@ WeightStore WeightStore::open(const std::filesystem::path& folder) {
     if (inserted) {
       const auto shard_path = folder / shard;
       if (!std::filesystem::is_regular_file(shard_path)) {
-        throw_error(ErrorCode::InvalidModel,
-                    index.string() + ": shard " + shard + " (holding '" + name +
-                        "') does not exist",
-                    shard);
+        throw_error(
+            ErrorCode::InvalidModel,
+            index.string() + ": shard " + shard + " (holding '" + name + "') does not exist",
+            shard);
       }
       store.files_.push_back(SafetensorsFile::open(shard_path));
     }
@@ -136,8 +136,7 @@ torch::Tensor WeightStore::load(std::string_view name, torch::IntArrayRef expect
   if (!convertible) {
     throw_error(ErrorCode::InvalidModel,
                 file.path().string() + ": tensor '" + entry.name + "' has dtype " +
-                    c10::toString(stored) + ", which cannot be loaded as " +
-                    c10::toString(dtype),
+                    c10::toString(stored) + ", which cannot be loaded as " + c10::toString(dtype),
                 entry.name);
   }
   // copy=true: even a same-dtype CPU load must own its bytes, as the mapping is released below.

@@ -46,7 +46,7 @@ class WeightStore {
   WeightStore() = default;
 
   struct Location {
-    size_t file = 0;  // index into files_
+    size_t file = 0;                                // index into files_
     const SafetensorsFile::Entry* entry = nullptr;  // owned by files_[file]; stable on move
   };
 

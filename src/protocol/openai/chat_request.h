@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/openai/generation_options.h"
 #include "protocol/chat_message.h"
+#include "protocol/openai/generation_options.h"
 
 namespace fastchat::openai {
 

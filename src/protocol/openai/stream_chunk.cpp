@@ -48,8 +48,8 @@ size_t StreamChunk::text_size() const {
 StreamChunk parse_stream_chunk(std::string_view data) {
   const json chunk = json::parse(data, nullptr, /*allow_exceptions=*/false);
   if (chunk.is_discarded() || !chunk.is_object()) {
-    throw_error(ErrorCode::UpstreamFailed, "a data event that is not a JSON object: " +
-                                               std::string(data.substr(0, kExcerpt)));
+    throw_error(ErrorCode::UpstreamFailed,
+                "a data event that is not a JSON object: " + std::string(data.substr(0, kExcerpt)));
   }
   StreamChunk out;
   if (auto error = chunk.find("error"); error != chunk.end() && !error->is_null()) {

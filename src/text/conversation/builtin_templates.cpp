@@ -169,9 +169,11 @@ std::vector<ConversationTemplate> builtin_templates() {
   // The system message is DeepSeek's BOS text: FastChat puts it into the prompt string.
   // "<｜begin▁of▁sentence｜>" / "<｜end▁of▁sentence｜>" (U+FF5C and U+2581), spelled as bytes.
   const std::string deepseek_bos =
-      "<\xEF\xBD\x9C" "begin\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>";
+      "<\xEF\xBD\x9C"
+      "begin\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>";
   const std::string deepseek_eos =
-      "<\xEF\xBD\x9C" "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>";
+      "<\xEF\xBD\x9C"
+      "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>";
   t.push_back({.name = "deepseek-chat",
                .system_message = deepseek_bos,
                .roles = {"User", "Assistant"},

@@ -30,7 +30,8 @@ std::string token_text(const nlohmann::json& config, const char* key) {
 
 // The "chat_template" of a tokenizer config: a string, or a list of named templates of which
 // transformers uses "default" when no other is asked for.
-std::optional<std::string> template_source(const nlohmann::json& config, const std::string& origin) {
+std::optional<std::string> template_source(const nlohmann::json& config,
+                                           const std::string& origin) {
   auto it = config.find("chat_template");
   if (it == config.end() || it->is_null()) return std::nullopt;
   if (it->is_string()) return it->get<std::string>();
@@ -84,8 +85,8 @@ std::optional<ChatTemplate> ChatTemplate::load(const std::filesystem::path& fold
   }
   if (std::filesystem::exists(folder / kTemplateFile)) {
     const std::string source = read_text(folder / kTemplateFile);
-    return ChatTemplate(parse(source, kTemplateFile), kTemplateFile, token_text(config, "bos_token"),
-                        token_text(config, "eos_token"));
+    return ChatTemplate(parse(source, kTemplateFile), kTemplateFile,
+                        token_text(config, "bos_token"), token_text(config, "eos_token"));
   }
   return from_tokenizer_config(config, kTokenizerConfig);
 }
@@ -101,7 +102,8 @@ std::optional<ChatTemplate> ChatTemplate::from_tokenizer_config(const nlohmann::
                       token_text(config, "eos_token"));
 }
 
-std::string ChatTemplate::render(const ordered_json& messages, const ChatTemplateInputs& inputs) const {
+std::string ChatTemplate::render(const ordered_json& messages,
+                                 const ChatTemplateInputs& inputs) const {
   ordered_json context = ordered_json::object();
   for (const auto& [key, value] : inputs.variables.items()) context[key] = value;
   context["messages"] = messages;

@@ -43,7 +43,8 @@ class ChatTemplate {
   /// ErrorException: InvalidRequest for what the conversation causes (raise_exception in the
   /// template, a missing field it needs), InvalidModel for a template feature the interpreter
   /// lacks; the message names the template line.
-  std::string render(const nlohmann::ordered_json& messages, const ChatTemplateInputs& inputs = {}) const;
+  std::string render(const nlohmann::ordered_json& messages,
+                     const ChatTemplateInputs& inputs = {}) const;
   /// The same for parsed chat messages ({role, content} objects).
   std::string render(std::span<const protocol::ChatMessage> messages,
                      const ChatTemplateInputs& inputs = {}) const;

@@ -50,35 +50,59 @@ class PromptBuilder {
  public:
   PromptBuilder(const ConversationTemplate& tpl, std::string_view system_message,
                 std::span<const Turn> turns)
-      : t_(tpl), system_message_(system_message), sp_(tpl.system_prompt(system_message)),
+      : t_(tpl),
+        system_message_(system_message),
+        sp_(tpl.system_prompt(system_message)),
         turns_(turns) {}
 
   std::string build() const {
     switch (t_.sep_style) {
-      case SeparatorStyle::AddColonSingle: return colon(sp_ + t_.sep, false, ":", false);
-      case SeparatorStyle::AddColonTwo: return colon(sp_ + t_.sep, true, ":", false);
-      case SeparatorStyle::AddColonSpaceSingle: return colon(sp_ + t_.sep, false, ": ", false);
-      case SeparatorStyle::Cllm: return colon(sp_ + t_.sep, true, ":", true);
-      case SeparatorStyle::DeepseekChat: return colon(sp_, true, ":", false);
+      case SeparatorStyle::AddColonSingle:
+        return colon(sp_ + t_.sep, false, ":", false);
+      case SeparatorStyle::AddColonTwo:
+        return colon(sp_ + t_.sep, true, ":", false);
+      case SeparatorStyle::AddColonSpaceSingle:
+        return colon(sp_ + t_.sep, false, ": ", false);
+      case SeparatorStyle::Cllm:
+        return colon(sp_ + t_.sep, true, ":", true);
+      case SeparatorStyle::DeepseekChat:
+        return colon(sp_, true, ":", false);
       case SeparatorStyle::FalconChat:
         return colon(system_message_.empty() ? std::string() : sp_ + t_.sep, false, ":", false);
-      case SeparatorStyle::AddNewLineSingle: return newline(sp_.empty() ? "" : sp_ + t_.sep, "");
-      case SeparatorStyle::ChatMl: return newline(sp_.empty() ? "" : sp_ + t_.sep + "\n", "\n");
-      case SeparatorStyle::NoColonSingle: return no_colon(false);
-      case SeparatorStyle::NoColonTwo: return no_colon(true);
-      case SeparatorStyle::Llama2: return llama2();
-      case SeparatorStyle::Llama3: return llama3();
-      case SeparatorStyle::ChatGlm: return chatglm();
-      case SeparatorStyle::ChatGlm3: return chatglm3();
-      case SeparatorStyle::ChatIntern: return chatintern();
-      case SeparatorStyle::Dolly: return dolly();
-      case SeparatorStyle::Rwkv: return rwkv();
-      case SeparatorStyle::Phoenix: return phoenix();
-      case SeparatorStyle::Robin: return robin();
-      case SeparatorStyle::MetaMath: return metamath();
-      case SeparatorStyle::Yuan2: return yuan2();
-      case SeparatorStyle::Gemma: return gemma();
-      case SeparatorStyle::Default: return default_style();
+      case SeparatorStyle::AddNewLineSingle:
+        return newline(sp_.empty() ? "" : sp_ + t_.sep, "");
+      case SeparatorStyle::ChatMl:
+        return newline(sp_.empty() ? "" : sp_ + t_.sep + "\n", "\n");
+      case SeparatorStyle::NoColonSingle:
+        return no_colon(false);
+      case SeparatorStyle::NoColonTwo:
+        return no_colon(true);
+      case SeparatorStyle::Llama2:
+        return llama2();
+      case SeparatorStyle::Llama3:
+        return llama3();
+      case SeparatorStyle::ChatGlm:
+        return chatglm();
+      case SeparatorStyle::ChatGlm3:
+        return chatglm3();
+      case SeparatorStyle::ChatIntern:
+        return chatintern();
+      case SeparatorStyle::Dolly:
+        return dolly();
+      case SeparatorStyle::Rwkv:
+        return rwkv();
+      case SeparatorStyle::Phoenix:
+        return phoenix();
+      case SeparatorStyle::Robin:
+        return robin();
+      case SeparatorStyle::MetaMath:
+        return metamath();
+      case SeparatorStyle::Yuan2:
+        return yuan2();
+      case SeparatorStyle::Gemma:
+        return gemma();
+      case SeparatorStyle::Default:
+        return default_style();
     }
     throw_error(ErrorCode::Internal, "conversation template '" + t_.name +
                                          "' has an unknown separator style " +
@@ -278,10 +302,10 @@ const std::string& role_name(const ConversationTemplate& tpl, std::string_view r
                              std::size_t index) {
   if (role == "user") return tpl.roles[0];
   if (role == "assistant") return tpl.roles[1];
-  throw_error(ErrorCode::InvalidRequest,
-              "unsupported role '" + std::string(role) +
-                  "'; expected 'system', 'user' or 'assistant'",
-              "messages[" + std::to_string(index) + "].role");
+  throw_error(
+      ErrorCode::InvalidRequest,
+      "unsupported role '" + std::string(role) + "'; expected 'system', 'user' or 'assistant'",
+      "messages[" + std::to_string(index) + "].role");
 }
 
 }  // namespace

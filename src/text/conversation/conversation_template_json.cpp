@@ -61,8 +61,9 @@ std::vector<protocol::ChatMessage> read_messages(const json& conv) {
     const std::string field = "messages[" + std::to_string(i) + "]";
     if (!pair.is_array() || pair.size() != 2) bad_field(field, "must be a [role, text] pair");
     if (!pair[1].is_string() && !pair[1].is_null()) bad_field(field, "text must be a string");
-    messages.push_back(protocol::ChatMessage{i % 2 == 0 ? "user" : "assistant",
-                                   pair[1].is_null() ? std::string() : pair[1].get<std::string>()});
+    messages.push_back(
+        protocol::ChatMessage{i % 2 == 0 ? "user" : "assistant",
+                              pair[1].is_null() ? std::string() : pair[1].get<std::string>()});
   }
   return messages;
 }
@@ -72,8 +73,8 @@ std::vector<protocol::ChatMessage> read_messages(const json& conv) {
 json ConversationTemplate::to_fastchat_json() const {
   json messages = json::array();
   for (const protocol::ChatMessage& message : few_shot) {
-    messages.push_back(json::array({message.role == "assistant" ? roles[1] : roles[0],
-                                    message.content}));
+    messages.push_back(
+        json::array({message.role == "assistant" ? roles[1] : roles[0], message.content}));
   }
   json stop = nullptr;
   if (stop_str.size() == 1) stop = stop_str.front();

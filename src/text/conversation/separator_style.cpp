@@ -7,12 +7,29 @@ namespace {
 
 // Indexed by value - 1; keep in FastChat's declaration order.
 constexpr std::array<std::string_view, 23> kNames = {
-    "ADD_COLON_SINGLE", "ADD_COLON_TWO", "ADD_COLON_SPACE_SINGLE", "NO_COLON_SINGLE",
-    "NO_COLON_TWO",     "ADD_NEW_LINE_SINGLE", "LLAMA2",          "LLAMA3",
-    "CHATGLM",          "CHATML",        "CHATINTERN",            "DOLLY",
-    "RWKV",             "PHOENIX",       "ROBIN",                 "FALCON_CHAT",
-    "CHATGLM3",         "DEEPSEEK_CHAT", "METAMATH",              "YUAN2",
-    "GEMMA",            "CLLM",          "DEFAULT",
+    "ADD_COLON_SINGLE",
+    "ADD_COLON_TWO",
+    "ADD_COLON_SPACE_SINGLE",
+    "NO_COLON_SINGLE",
+    "NO_COLON_TWO",
+    "ADD_NEW_LINE_SINGLE",
+    "LLAMA2",
+    "LLAMA3",
+    "CHATGLM",
+    "CHATML",
+    "CHATINTERN",
+    "DOLLY",
+    "RWKV",
+    "PHOENIX",
+    "ROBIN",
+    "FALCON_CHAT",
+    "CHATGLM3",
+    "DEEPSEEK_CHAT",
+    "METAMATH",
+    "YUAN2",
+    "GEMMA",
+    "CLLM",
+    "DEFAULT",
 };
 
 }  // namespace

@@ -37,9 +37,7 @@ constexpr std::array kRules = {
     }},
     // ChatGLMAdapter also serves chatglm/chatglm2, whose templates are not built in: those fall
     // through to the default.
-    Rule{[](std::string_view p) -> std::string {
-      return has(p, "chatglm3") ? "chatglm3" : "";
-    }},
+    Rule{[](std::string_view p) -> std::string { return has(p, "chatglm3") ? "chatglm3" : ""; }},
     Rule{[](std::string_view p) -> std::string {  // OpenChat35Adapter
       return (has(p, "openchat") && has(p, "3.5")) || has(p, "starling-lm") ? "openchat_3.5" : "";
     }},
@@ -78,9 +76,7 @@ constexpr std::array kRules = {
     }},
     // Deviation: FastChat has no rule for llama2.c's "stories" base models and would wrap their
     // prompt in the one_shot chat. A base model continues raw text, so they get "raw".
-    Rule{[](std::string_view p) -> std::string {
-      return has(p, "stories") ? "raw" : "";
-    }},
+    Rule{[](std::string_view p) -> std::string { return has(p, "stories") ? "raw" : ""; }},
 };
 
 std::string lower(std::string_view text) {

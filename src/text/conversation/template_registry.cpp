@@ -16,8 +16,8 @@ TemplateRegistry::TemplateRegistry(std::vector<ConversationTemplate> templates)
   for (std::size_t i = 0; i < templates_.size(); ++i) {
     const std::string& name = templates_[i].name;
     if (name.empty()) {
-      throw_error(ErrorCode::InvalidConfig, "conversation template #" + std::to_string(i) +
-                                                " has an empty name");
+      throw_error(ErrorCode::InvalidConfig,
+                  "conversation template #" + std::to_string(i) + " has an empty name");
     }
     if (!index_.emplace(name, i).second) {
       throw_error(ErrorCode::InvalidConfig,
@@ -41,8 +41,8 @@ const ConversationTemplate& TemplateRegistry::get(std::string_view name) const {
     known += ", ... (" + std::to_string(templates_.size()) + " in all)";
   }
   throw_error(ErrorCode::NotFound,
-              "unknown conversation template '" + std::string(name) + "'; known templates: " +
-                  (known.empty() ? std::string("none") : known),
+              "unknown conversation template '" + std::string(name) +
+                  "'; known templates: " + (known.empty() ? std::string("none") : known),
               "conv_template");
 }
 

@@ -4,10 +4,14 @@ namespace fastchat::jinja {
 
 std::string CallableData::describe() const {
   switch (kind) {
-    case Kind::Macro: return "macro '" + name + "'";
-    case Kind::Caller: return "caller";
-    case Kind::Global: return "function '" + name + "'";
-    case Kind::Method: return "method '" + name + "'";
+    case Kind::Macro:
+      return "macro '" + name + "'";
+    case Kind::Caller:
+      return "caller";
+    case Kind::Global:
+      return "function '" + name + "'";
+    case Kind::Method:
+      return "method '" + name + "'";
   }
   return "callable";
 }

@@ -21,7 +21,9 @@ bool is_owned(const Value& ref, const Value& temp) { return &ref == &temp; }
 std::string describe_expression(const Expr& expr) {
   std::string text;
   switch (expr.kind) {
-    case ExprKind::Name: text = expr.name; break;
+    case ExprKind::Name:
+      text = expr.name;
+      break;
     case ExprKind::Attribute:
       text = describe_expression(*expr.operands[0]) + "." + expr.name;
       break;
@@ -32,10 +34,18 @@ std::string describe_expression(const Expr& expr) {
              "]";
       break;
     }
-    case ExprKind::Call: text = describe_expression(*expr.operands[0]) + "()"; break;
-    case ExprKind::Filter: text = describe_expression(*expr.operands[0]) + " | " + expr.name; break;
-    case ExprKind::Literal: text = to_json(expr.literal); break;
-    default: text = "expression"; break;
+    case ExprKind::Call:
+      text = describe_expression(*expr.operands[0]) + "()";
+      break;
+    case ExprKind::Filter:
+      text = describe_expression(*expr.operands[0]) + " | " + expr.name;
+      break;
+    case ExprKind::Literal:
+      text = to_json(expr.literal);
+      break;
+    default:
+      text = "expression";
+      break;
   }
   if (text.size() > kDescriptionLimit) text = text.substr(0, kDescriptionLimit) + "...";
   return text;
@@ -68,7 +78,8 @@ const Value& Evaluator::eval_ref(const Expr& expr, Scope& scope, Value& temp) {
 
 const Value& Evaluator::eval_node(const Expr& expr, Scope& scope, Value& temp) {
   switch (expr.kind) {
-    case ExprKind::Literal: return expr.literal;
+    case ExprKind::Literal:
+      return expr.literal;
     case ExprKind::Name: {
       if (const Value* value = scope.find(expr.symbol)) return *value;
       if (expr.global_fn != nullptr) {
@@ -80,8 +91,10 @@ const Value& Evaluator::eval_node(const Expr& expr, Scope& scope, Value& temp) {
       }
       return temp;  // undefined when there is no such variable
     }
-    case ExprKind::Attribute: return eval_attribute(expr, scope, temp);
-    case ExprKind::Item: return eval_item(expr, scope, temp);
+    case ExprKind::Attribute:
+      return eval_attribute(expr, scope, temp);
+    case ExprKind::Item:
+      return eval_item(expr, scope, temp);
     case ExprKind::Slice: {
       Value object_temp;
       const Value& object = eval_ref(*expr.operands[0], scope, object_temp);
@@ -93,14 +106,18 @@ const Value& Evaluator::eval_node(const Expr& expr, Scope& scope, Value& temp) {
       temp = slice(object, bounds[0], bounds[1], bounds[2], state_);
       return temp;
     }
-    case ExprKind::Call: temp = eval_call(expr, scope); return temp;
+    case ExprKind::Call:
+      temp = eval_call(expr, scope);
+      return temp;
     case ExprKind::Filter: {
       Value operand_temp;
       const Value& operand = eval_ref(*expr.operands[0], scope, operand_temp);
       temp = eval_filter(expr, operand, scope);
       return temp;
     }
-    case ExprKind::Test: temp = Value(eval_test(expr, scope)); return temp;
+    case ExprKind::Test:
+      temp = Value(eval_test(expr, scope));
+      return temp;
     case ExprKind::Unary: {
       Value operand_temp;
       const Value& operand = eval_ref(*expr.operands[0], scope, operand_temp);
@@ -108,7 +125,9 @@ const Value& Evaluator::eval_node(const Expr& expr, Scope& scope, Value& temp) {
       temp = unary_op(expr.op, operand);
       return temp;
     }
-    case ExprKind::Binary: temp = eval_binary(expr, scope); return temp;
+    case ExprKind::Binary:
+      temp = eval_binary(expr, scope);
+      return temp;
     case ExprKind::Conditional:
       if (eval(*expr.operands[1], scope).truthy()) return eval_ref(*expr.operands[0], scope, temp);
       if (expr.operands[2]) return eval_ref(*expr.operands[2], scope, temp);
@@ -116,7 +135,9 @@ const Value& Evaluator::eval_node(const Expr& expr, Scope& scope, Value& temp) {
       return temp;
     case ExprKind::List:
     case ExprKind::Tuple:
-    case ExprKind::Dict: temp = eval_collection(expr, scope); return temp;
+    case ExprKind::Dict:
+      temp = eval_collection(expr, scope);
+      return temp;
   }
   return temp;
 }
@@ -316,12 +337,14 @@ Value Evaluator::call_value(const Value& callee, const Expr& callee_expr, CallAr
   }
   const CallableData& fn = callee.as_callable();
   switch (fn.kind) {
-    case CallableData::Kind::Global: return fn.global(args, state_);
+    case CallableData::Kind::Global:
+      return fn.global(args, state_);
     case CallableData::Kind::Method:
       return fn.self.is_string() ? fn.method->on_string(fn.self.as_string(), args, state_)
                                  : fn.method->on_map(fn.self, args, state_);
     case CallableData::Kind::Macro:
-    case CallableData::Kind::Caller: return interpreter_.call(fn, std::move(args), scope);
+    case CallableData::Kind::Caller:
+      return interpreter_.call(fn, std::move(args), scope);
   }
   return Value();
 }

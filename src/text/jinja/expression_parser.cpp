@@ -138,9 +138,12 @@ bool ExpressionParser::take_operator(Level level, Op& op) {
 ExprPtr ExpressionParser::parse_binary(Level level) {
   auto operand = [&] {
     switch (level) {
-      case Level::And: return parse_not();  // `not` binds between `and` and comparisons
-      case Level::Power: return parse_test();
-      default: return parse_binary(static_cast<Level>(static_cast<int>(level) + 1));
+      case Level::And:
+        return parse_not();  // `not` binds between `and` and comparisons
+      case Level::Power:
+        return parse_test();
+      default:
+        return parse_binary(static_cast<Level>(static_cast<int>(level) + 1));
     }
   };
   ExprPtr left = operand();
@@ -311,16 +314,20 @@ ExprPtr ExpressionParser::parse_primary() {
       expr->literal = Value(std::move(text));
       return expr;
     }
-    case TokenType::Identifier: return name_or_constant(token);
+    case TokenType::Identifier:
+      return name_or_constant(token);
     case TokenType::OpenParen: {
       TokenStream::NestingGuard guard(tokens_);
       ExprPtr expr = parse_sequence();
       tokens_.expect(TokenType::CloseParen, "')'");
       return expr;
     }
-    case TokenType::OpenBracket: return parse_list(token.offset);
-    case TokenType::OpenBrace: return parse_dict(token.offset);
-    default: tokens_.fail_at(token.offset, "unexpected " + describe_token(token));
+    case TokenType::OpenBracket:
+      return parse_list(token.offset);
+    case TokenType::OpenBrace:
+      return parse_dict(token.offset);
+    default:
+      tokens_.fail_at(token.offset, "unexpected " + describe_token(token));
   }
 }
 

@@ -97,12 +97,23 @@ Value escape(const Value& operand, const CallArgs&, RenderState& state) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&#34;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   state.charge_string(out.size());
@@ -156,17 +167,20 @@ Value to_number(const Value& operand, const CallArgs& args, RenderState&) {
   const Value* given = args.get(0, "default");
   const Value fallback = given != nullptr ? *given : (kInteger ? Value(0) : Value(0.0));
   switch (operand.kind()) {
-    case Value::Kind::String: return parse_number(operand.as_string(), kInteger, fallback);
+    case Value::Kind::String:
+      return parse_number(operand.as_string(), kInteger, fallback);
     case Value::Kind::Bool:
       return kInteger ? Value(operand.as_bool() ? 1 : 0) : Value(operand.as_bool() ? 1.0 : 0.0);
-    case Value::Kind::Int: return kInteger ? operand : Value(static_cast<double>(operand.as_int()));
+    case Value::Kind::Int:
+      return kInteger ? operand : Value(static_cast<double>(operand.as_int()));
     case Value::Kind::Float: {
       const double v = operand.as_float();
       if (!kInteger) return operand;
       if (!std::isfinite(v) || std::fabs(v) >= 9.2e18) return fallback;
       return Value(static_cast<std::int64_t>(std::trunc(v)));
     }
-    default: wrong_operand(name, operand);
+    default:
+      wrong_operand(name, operand);
   }
 }
 
@@ -239,11 +253,14 @@ Value length(const Value& operand, const CallArgs&, RenderState&) {
   switch (operand.kind()) {
     case Value::Kind::String:
       return Value(static_cast<std::int64_t>(count_code_points(operand.as_string())));
-    case Value::Kind::List: return Value(static_cast<std::int64_t>(operand.as_list().size()));
-    case Value::Kind::Map: return Value(static_cast<std::int64_t>(operand.as_map().entries.size()));
+    case Value::Kind::List:
+      return Value(static_cast<std::int64_t>(operand.as_list().size()));
+    case Value::Kind::Map:
+      return Value(static_cast<std::int64_t>(operand.as_map().entries.size()));
     case Value::Kind::Namespace:
       return Value(static_cast<std::int64_t>(operand.as_namespace().attributes.entries.size()));
-    default: wrong_operand("length", operand);
+    default:
+      wrong_operand("length", operand);
   }
 }
 

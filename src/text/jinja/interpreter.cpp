@@ -43,8 +43,11 @@ Value loop_info(const std::vector<Value>& items, std::size_t i) {
 std::vector<Value> loop_items(const Value& iterable) {
   std::vector<Value> items;
   switch (iterable.kind()) {
-    case Value::Kind::Undefined: break;
-    case Value::Kind::List: items = iterable.as_list(); break;
+    case Value::Kind::Undefined:
+      break;
+    case Value::Kind::List:
+      items = iterable.as_list();
+      break;
     case Value::Kind::Map:
       for (const auto& entry : iterable.as_map().entries) items.emplace_back(entry.first);
       break;
@@ -56,7 +59,8 @@ std::vector<Value> loop_items(const Value& iterable) {
       }
       break;
     }
-    default: throw EvalError("cannot loop over " + std::string(iterable.type_name()));
+    default:
+      throw EvalError("cannot loop over " + std::string(iterable.type_name()));
   }
   return items;
 }
@@ -96,7 +100,9 @@ Interpreter::Flow Interpreter::exec(const Stmt& stmt, Scope& scope) {
   try {
     state_.charge(1);
     switch (stmt.kind) {
-      case StmtKind::Text: emit(stmt.text); break;
+      case StmtKind::Text:
+        emit(stmt.text);
+        break;
       case StmtKind::Output: {
         Value temp;
         const Value& value = evaluator_.eval_ref(*stmt.expr, scope, temp);
@@ -110,9 +116,14 @@ Interpreter::Flow Interpreter::exec(const Stmt& stmt, Scope& scope) {
       case StmtKind::If:
         return exec_block(evaluator_.eval(*stmt.expr, scope).truthy() ? stmt.body : stmt.orelse,
                           scope);
-      case StmtKind::For: return exec_for(stmt, scope);
-      case StmtKind::Set: assign(*stmt.target, evaluator_.eval(*stmt.expr, scope), scope); break;
-      case StmtKind::SetBlock: assign(*stmt.target, Value(capture(stmt.body, scope)), scope); break;
+      case StmtKind::For:
+        return exec_for(stmt, scope);
+      case StmtKind::Set:
+        assign(*stmt.target, evaluator_.eval(*stmt.expr, scope), scope);
+        break;
+      case StmtKind::SetBlock:
+        assign(*stmt.target, Value(capture(stmt.body, scope)), scope);
+        break;
       case StmtKind::Macro: {
         auto macro = std::make_shared<CallableData>();
         macro->kind = CallableData::Kind::Macro;
@@ -121,13 +132,17 @@ Interpreter::Flow Interpreter::exec(const Stmt& stmt, Scope& scope) {
         scope.set(stmt.symbol, Value(CallablePtr(std::move(macro))));
         break;
       }
-      case StmtKind::CallBlock: exec_call_block(stmt, scope); break;
+      case StmtKind::CallBlock:
+        exec_call_block(stmt, scope);
+        break;
       case StmtKind::FilterBlock:
         emit(to_output(
             evaluator_.apply_filter_chain(*stmt.expr, Value(capture(stmt.body, scope)), scope)));
         break;
-      case StmtKind::Break: return Flow::Break;
-      case StmtKind::Continue: return Flow::Continue;
+      case StmtKind::Break:
+        return Flow::Break;
+      case StmtKind::Continue:
+        return Flow::Continue;
     }
   } catch (const EvalError& error) {
     evaluator_.fail(stmt.offset, error);
@@ -160,7 +175,9 @@ Interpreter::Flow Interpreter::exec_for(const Stmt& stmt, Scope& scope) {
 
 void Interpreter::assign(const Expr& target, Value value, Scope& scope) {
   switch (target.kind) {
-    case ExprKind::Name: scope.set(target.symbol, std::move(value)); return;
+    case ExprKind::Name:
+      scope.set(target.symbol, std::move(value));
+      return;
     case ExprKind::Tuple: {
       const std::size_t n = target.operands.size();
       if (!value.is_list() || value.as_list().size() != n) {
@@ -185,7 +202,8 @@ void Interpreter::assign(const Expr& target, Value value, Scope& scope) {
       object.as_namespace().attributes.set(target.name, std::move(value));
       return;
     }
-    default: throw EvalError("cannot assign to this expression");
+    default:
+      throw EvalError("cannot assign to this expression");
   }
 }
 

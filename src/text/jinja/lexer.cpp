@@ -275,8 +275,10 @@ bool Lexer::lex_sign() {
     case TokenType::Number:
     case TokenType::String:
     case TokenType::CloseParen:
-    case TokenType::CloseBracket: return false;  // a binary operator
-    default: break;
+    case TokenType::CloseBracket:
+      return false;  // a binary operator
+    default:
+      break;
   }
   const std::size_t start = pos_++;
   if (pos_ < text().size() && is_digit(text()[pos_])) {
@@ -332,16 +334,32 @@ void Lexer::append_escape(std::string& out) {
     return value;
   };
   switch (c) {
-    case 'n': out += '\n'; return;
-    case 't': out += '\t'; return;
-    case 'r': out += '\r'; return;
-    case 'b': out += '\b'; return;
-    case 'f': out += '\f'; return;
-    case 'v': out += '\v'; return;
+    case 'n':
+      out += '\n';
+      return;
+    case 't':
+      out += '\t';
+      return;
+    case 'r':
+      out += '\r';
+      return;
+    case 'b':
+      out += '\b';
+      return;
+    case 'f':
+      out += '\f';
+      return;
+    case 'v':
+      out += '\v';
+      return;
     case '\'':
     case '"':
-    case '\\': out += c; return;
-    case 'x': append_utf8(out, read_hex(2)); return;
+    case '\\':
+      out += c;
+      return;
+    case 'x':
+      append_utf8(out, read_hex(2));
+      return;
     case 'u': {
       char32_t unit = read_hex(4);
       if (unit >= 0xD800 && unit < 0xDC00 && at("\\u")) {  // a UTF-16 surrogate pair
@@ -357,7 +375,8 @@ void Lexer::append_escape(std::string& out) {
       append_utf8(out, unit >= 0xD800 && unit < 0xE000 ? char32_t{0xFFFD} : unit);
       return;
     }
-    default: fail(start, std::string("unknown escape sequence '\\") + c + "'");
+    default:
+      fail(start, std::string("unknown escape sequence '\\") + c + "'");
   }
 }
 

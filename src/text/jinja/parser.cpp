@@ -50,7 +50,9 @@ std::vector<Stmt> Parser::parse_block(std::initializer_list<std::string_view> en
         body.push_back(std::move(text));
         break;
       }
-      case TokenType::Comment: tokens_.next(); break;
+      case TokenType::Comment:
+        tokens_.next();
+        break;
       case TokenType::OpenExpression: {
         Stmt output = make_stmt(StmtKind::Output, tokens_.next().offset);
         output.expr = expressions_.parse();
@@ -62,7 +64,8 @@ std::vector<Stmt> Parser::parse_block(std::initializer_list<std::string_view> en
         if (tokens_.at_statement(enders)) return body;
         parse_statement(body);
         break;
-      default: tokens_.fail("unexpected " + describe_token(token));
+      default:
+        tokens_.fail("unexpected " + describe_token(token));
     }
   }
 }

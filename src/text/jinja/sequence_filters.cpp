@@ -17,8 +17,10 @@ namespace {
 std::vector<Value> items_of(const Value& operand, std::string_view filter, RenderState& state) {
   std::vector<Value> items;
   switch (operand.kind()) {
-    case Value::Kind::Undefined: return items;
-    case Value::Kind::List: return operand.as_list();
+    case Value::Kind::Undefined:
+      return items;
+    case Value::Kind::List:
+      return operand.as_list();
     case Value::Kind::String: {
       const std::string& s = operand.as_string();
       const std::vector<std::size_t> offsets = code_point_offsets(s);

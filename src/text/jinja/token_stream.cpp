@@ -69,10 +69,14 @@ TokenStream::NestingGuard::NestingGuard(TokenStream& stream) : stream_(stream) {
 
 std::string describe_token(const Token& token) {
   switch (token.type) {
-    case TokenType::Text: return token.value.empty() ? "end of template" : "text";
-    case TokenType::Comment: return "comment";
-    case TokenType::String: return "string literal";
-    default: return "'" + token.value + "'";
+    case TokenType::Text:
+      return token.value.empty() ? "end of template" : "text";
+    case TokenType::Comment:
+      return "comment";
+    case TokenType::String:
+      return "string literal";
+    default:
+      return "'" + token.value + "'";
   }
 }
 

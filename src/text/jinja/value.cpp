@@ -20,9 +20,12 @@ Value convert(const Json& json, std::uint32_t depth) {
   }
   using Type = nlohmann::json::value_t;
   switch (json.type()) {
-    case Type::null: return Value::none();
-    case Type::boolean: return Value(json.template get<bool>());
-    case Type::number_integer: return Value(json.template get<std::int64_t>());
+    case Type::null:
+      return Value::none();
+    case Type::boolean:
+      return Value(json.template get<bool>());
+    case Type::number_integer:
+      return Value(json.template get<std::int64_t>());
     case Type::number_unsigned: {
       const auto u = json.template get<std::uint64_t>();
       if (u <= static_cast<std::uint64_t>(INT64_MAX)) return Value(static_cast<std::int64_t>(u));
@@ -36,7 +39,8 @@ Value convert(const Json& json, std::uint32_t depth) {
       }
       return Value(d);
     }
-    case Type::string: return Value(json.template get_ref<const std::string&>());
+    case Type::string:
+      return Value(json.template get_ref<const std::string&>());
     case Type::array: {
       std::vector<Value> items;
       items.reserve(json.size());
@@ -85,51 +89,78 @@ const std::vector<Value>& Value::as_list() const { return std::get<ListPtr>(stor
 
 double Value::as_number() const {
   switch (kind()) {
-    case Kind::Int: return static_cast<double>(as_int());
-    case Kind::Float: return as_float();
-    case Kind::Bool: return as_bool() ? 1.0 : 0.0;
-    default: return 0.0;
+    case Kind::Int:
+      return static_cast<double>(as_int());
+    case Kind::Float:
+      return as_float();
+    case Kind::Bool:
+      return as_bool() ? 1.0 : 0.0;
+    default:
+      return 0.0;
   }
 }
 
 std::uint32_t Value::nesting() const {
   switch (kind()) {
-    case Kind::List: return std::get<ListPtr>(storage_)->depth;
-    case Kind::Map: return std::get<MapPtr>(storage_)->depth;
-    case Kind::Namespace: return 1;
-    case Kind::Callable: return std::get<CallablePtr>(storage_)->self.nesting() + 1;
-    default: return 0;
+    case Kind::List:
+      return std::get<ListPtr>(storage_)->depth;
+    case Kind::Map:
+      return std::get<MapPtr>(storage_)->depth;
+    case Kind::Namespace:
+      return 1;
+    case Kind::Callable:
+      return std::get<CallablePtr>(storage_)->self.nesting() + 1;
+    default:
+      return 0;
   }
 }
 
 bool Value::truthy() const {
   switch (kind()) {
     case Kind::Undefined:
-    case Kind::None: return false;
-    case Kind::Bool: return as_bool();
-    case Kind::Int: return as_int() != 0;
-    case Kind::Float: return as_float() != 0.0 && !std::isnan(as_float());
-    case Kind::String: return !as_string().empty();
-    case Kind::List: return !as_list().empty();
-    case Kind::Map: return !as_map().entries.empty();
+    case Kind::None:
+      return false;
+    case Kind::Bool:
+      return as_bool();
+    case Kind::Int:
+      return as_int() != 0;
+    case Kind::Float:
+      return as_float() != 0.0 && !std::isnan(as_float());
+    case Kind::String:
+      return !as_string().empty();
+    case Kind::List:
+      return !as_list().empty();
+    case Kind::Map:
+      return !as_map().entries.empty();
     case Kind::Namespace:
-    case Kind::Callable: return true;
+    case Kind::Callable:
+      return true;
   }
   return false;
 }
 
 std::string_view Value::kind_name(Kind kind) {
   switch (kind) {
-    case Kind::Undefined: return "undefined";
-    case Kind::None: return "none";
-    case Kind::Bool: return "boolean";
-    case Kind::Int: return "integer";
-    case Kind::Float: return "float";
-    case Kind::String: return "string";
-    case Kind::List: return "list";
-    case Kind::Map: return "mapping";
-    case Kind::Namespace: return "namespace";
-    case Kind::Callable: return "callable";
+    case Kind::Undefined:
+      return "undefined";
+    case Kind::None:
+      return "none";
+    case Kind::Bool:
+      return "boolean";
+    case Kind::Int:
+      return "integer";
+    case Kind::Float:
+      return "float";
+    case Kind::String:
+      return "string";
+    case Kind::List:
+      return "list";
+    case Kind::Map:
+      return "mapping";
+    case Kind::Namespace:
+      return "namespace";
+    case Kind::Callable:
+      return "callable";
   }
   return "value";
 }
@@ -165,8 +196,10 @@ bool values_equal(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
     case Kind::Undefined:
-    case Kind::None: return true;
-    case Kind::String: return a.as_string() == b.as_string();
+    case Kind::None:
+      return true;
+    case Kind::String:
+      return a.as_string() == b.as_string();
     case Kind::List: {
       const auto& x = a.as_list();
       const auto& y = b.as_list();
@@ -186,9 +219,12 @@ bool values_equal(const Value& a, const Value& b) {
       }
       return true;
     }
-    case Kind::Namespace: return a.namespace_ptr() == b.namespace_ptr();
-    case Kind::Callable: return &a.as_callable() == &b.as_callable();
-    default: return false;
+    case Kind::Namespace:
+      return a.namespace_ptr() == b.namespace_ptr();
+    case Kind::Callable:
+      return &a.as_callable() == &b.as_callable();
+    default:
+      return false;
   }
 }
 

@@ -61,10 +61,18 @@ void write_json(std::string& out, const Value& value, const JsonStyle& style, in
                     " levels");
   }
   switch (value.kind()) {
-    case Value::Kind::Undefined: out += style.undefined_as_null ? "null" : "undefined"; return;
-    case Value::Kind::None: out += "null"; return;
-    case Value::Kind::Bool: out += value.as_bool() ? "true" : "false"; return;
-    case Value::Kind::Int: out += std::to_string(value.as_int()); return;
+    case Value::Kind::Undefined:
+      out += style.undefined_as_null ? "null" : "undefined";
+      return;
+    case Value::Kind::None:
+      out += "null";
+      return;
+    case Value::Kind::Bool:
+      out += value.as_bool() ? "true" : "false";
+      return;
+    case Value::Kind::Int:
+      out += std::to_string(value.as_int());
+      return;
     case Value::Kind::Float:
       out += std::isfinite(value.as_float()) ? format_js_number(value.as_float()) : "null";
       return;
@@ -83,7 +91,9 @@ void write_json(std::string& out, const Value& value, const JsonStyle& style, in
       out += ']';
       return;
     }
-    case Value::Kind::Map: write_object(out, value.as_map().entries, style, depth); return;
+    case Value::Kind::Map:
+      write_object(out, value.as_map().entries, style, depth);
+      return;
     case Value::Kind::Namespace:
       write_object(out, value.as_namespace().attributes.entries, style, depth);
       return;
@@ -120,13 +130,27 @@ void append_json_string(std::string& out, std::string_view text, bool ensure_asc
     }
     ++pos;
     switch (byte) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (byte < 0x20) {
           append_hex4(out, byte);
@@ -149,11 +173,20 @@ std::string to_json(const Value& value, const JsonOptions& options) {
 void append_output(std::string& out, const Value& value) {
   switch (value.kind()) {
     case Value::Kind::Undefined:
-    case Value::Kind::None: return;
-    case Value::Kind::Bool: out += value.as_bool() ? "true" : "false"; return;
-    case Value::Kind::Int: out += std::to_string(value.as_int()); return;
-    case Value::Kind::Float: out += format_float(value.as_float()); return;
-    case Value::Kind::String: out += value.as_string(); return;
+    case Value::Kind::None:
+      return;
+    case Value::Kind::Bool:
+      out += value.as_bool() ? "true" : "false";
+      return;
+    case Value::Kind::Int:
+      out += std::to_string(value.as_int());
+      return;
+    case Value::Kind::Float:
+      out += format_float(value.as_float());
+      return;
+    case Value::Kind::String:
+      out += value.as_string();
+      return;
     case Value::Kind::List:
     case Value::Kind::Map:
     case Value::Kind::Namespace: {
@@ -163,7 +196,9 @@ void append_output(std::string& out, const Value& value) {
       write_json(out, value, style, 0);
       return;
     }
-    case Value::Kind::Callable: out += value.as_callable().describe(); return;
+    case Value::Kind::Callable:
+      out += value.as_callable().describe();
+      return;
   }
 }
 

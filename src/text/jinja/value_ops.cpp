@@ -82,29 +82,40 @@ Value arithmetic(Op op, const Value& left, const Value& right) {
         if (y == -1) return Value(std::int64_t{0});
         r = x % y;
         return Value((r != 0 && ((r < 0) != (y < 0))) ? r + y : r);
-      default: break;
+      default:
+        break;
     }
   }
   switch (op) {  // floats, or ints past int64 (computed as the reference does, in doubles)
-    case Op::Add: return Value(a + b);
-    case Op::Sub: return Value(a - b);
-    case Op::Mul: return Value(a * b);
-    case Op::Div: return Value(a / b);
-    case Op::FloorDiv: return Value(std::floor(a / b));
+    case Op::Add:
+      return Value(a + b);
+    case Op::Sub:
+      return Value(a - b);
+    case Op::Mul:
+      return Value(a * b);
+    case Op::Div:
+      return Value(a / b);
+    case Op::FloorDiv:
+      return Value(std::floor(a / b));
     case Op::Mod: {
       const double r = std::fmod(a, b);
       return Value((r != 0 && ((r < 0) != (b < 0))) ? r + b : r);
     }
-    default: return Value();
+    default:
+      return Value();
   }
 }
 
 Value compare(Op op, int order) {
   switch (op) {
-    case Op::Lt: return Value(order < 0);
-    case Op::Gt: return Value(order > 0);
-    case Op::Le: return Value(order <= 0);
-    default: return Value(order >= 0);
+    case Op::Lt:
+      return Value(order < 0);
+    case Op::Gt:
+      return Value(order > 0);
+    case Op::Le:
+      return Value(order <= 0);
+    default:
+      return Value(order >= 0);
   }
 }
 
@@ -161,12 +172,18 @@ void slice_bounds(std::int64_t length, const Value& start, const Value& stop, st
 
 Value binary_op(Op op, const Value& left, const Value& right, RenderState& state) {
   switch (op) {
-    case Op::Eq: return Value(values_equal(left, right));
-    case Op::Ne: return Value(!values_equal(left, right));
-    case Op::In: return Value(contains(right, left));
-    case Op::NotIn: return Value(!contains(right, left));
-    case Op::Concat: return concatenate(left, right, state);
-    default: break;
+    case Op::Eq:
+      return Value(values_equal(left, right));
+    case Op::Ne:
+      return Value(!values_equal(left, right));
+    case Op::In:
+      return Value(contains(right, left));
+    case Op::NotIn:
+      return Value(!contains(right, left));
+    case Op::Concat:
+      return concatenate(left, right, state);
+    default:
+      break;
   }
   if (left.is_none() || right.is_none()) unsupported(op, left, right);
   if (numeric(left) && numeric(right)) {
@@ -216,7 +233,8 @@ Value unary_op(Op op, const Value& operand) {
 
 bool contains(const Value& haystack, const Value& needle) {
   switch (haystack.kind()) {
-    case Value::Kind::Undefined: return false;  // as in the reference
+    case Value::Kind::Undefined:
+      return false;  // as in the reference
     case Value::Kind::List:
       for (const Value& item : haystack.as_list()) {
         if (values_equal(item, needle)) return true;
@@ -230,7 +248,8 @@ bool contains(const Value& haystack, const Value& needle) {
     case Value::Kind::Namespace:
       return needle.is_string() &&
              haystack.as_namespace().attributes.find(needle.as_string()) != nullptr;
-    default: break;
+    default:
+      break;
   }
   throw EvalError("'in' needs a list, string or mapping on its right, not " +
                   std::string(haystack.type_name()) +

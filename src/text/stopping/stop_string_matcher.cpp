@@ -36,8 +36,7 @@ StopStringMatcher::StopStringMatcher(std::vector<std::string> stop_strings) {
   }
 }
 
-StopStringMatcher::Hit StopStringMatcher::earliest_hit(std::string_view buffer,
-                                                       bool at_end) const {
+StopStringMatcher::Hit StopStringMatcher::earliest_hit(std::string_view buffer, bool at_end) const {
   for (std::size_t pos = 0; pos < buffer.size(); ++pos) {
     const std::string_view rest = buffer.substr(pos);
     Hit hit;

@@ -6,7 +6,9 @@
 namespace fastchat::tokenizer {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 // Non-ASCII bytes count as word characters: letters of most scripts are multi-byte.
 bool is_word_byte(char c) {

@@ -88,8 +88,9 @@ const nlohmann::json& BpeTokenizer::model_section(const nlohmann::json& tokenize
     invalid(origin, "unsupported tokenizer model type \"" + type + "\" (only BPE is supported)");
   }
   if (!is_byte_level_bpe(tokenizer_json)) {
-    invalid(origin, "unsupported BPE without a ByteLevel pre-tokenizer/decoder (for "
-                    "SentencePiece-style models provide tokenizer.model)");
+    invalid(origin,
+            "unsupported BPE without a ByteLevel pre-tokenizer/decoder (for "
+            "SentencePiece-style models provide tokenizer.model)");
   }
   return model;
 }
@@ -144,14 +145,15 @@ void BpeTokenizer::setup_special_ids(const nlohmann::json& tokenizer_json,
   auto resolve = [&](const std::optional<std::string>& name) -> std::optional<int32_t> {
     if (!name || name->empty()) return std::nullopt;
     const auto id = token_to_id(*name);
-    if (!id) invalid(origin, "special token \"" + *name + "\" from tokenizer_config.json is not in the vocabulary");
+    if (!id)
+      invalid(origin, "special token \"" + *name +
+                          "\" from tokenizer_config.json is not in the vocabulary");
     return id;
   };
   bos_id_ = resolve(config.bos_token);
   eos_id_ = resolve(config.eos_token);
 
-  parse_post_processor(section(tokenizer_json, "post_processor"), origin, prefix_ids_,
-                       suffix_ids_);
+  parse_post_processor(section(tokenizer_json, "post_processor"), origin, prefix_ids_, suffix_ids_);
   // Without a bos_token in tokenizer_config.json, a lone template prefix token is the BOS.
   if (!config.bos_token && prefix_ids_.size() == 1) bos_id_ = prefix_ids_.front();
   // An explicit add_bos_token / add_eos_token overrides the template, as LlamaTokenizerFast does.

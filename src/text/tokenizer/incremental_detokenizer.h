@@ -40,7 +40,7 @@ class IncrementalDetokenizer {
 
   const Tokenizer* tokenizer_;
   bool skip_special_tokens_;
-  std::vector<int32_t> window_;  ///< recent ids: context, then not yet released ones
+  std::vector<int32_t> window_;    ///< recent ids: context, then not yet released ones
   std::size_t prefix_offset_ = 0;  ///< start of the decoding context in window_
   std::size_t read_offset_ = 0;    ///< ids before this are released
   std::string prefix_text_;        ///< decode of window_[prefix_offset_, read_offset_)

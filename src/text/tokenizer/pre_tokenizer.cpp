@@ -44,11 +44,11 @@ void PreTokenizer::parse(const nlohmann::json& spec, const std::string& origin) 
   } else if (type == "Split") {
     const auto& pattern = spec.value("pattern", nlohmann::json::object());
     if (pattern.contains("Regex") && pattern["Regex"].is_string()) {
-      step.regex = std::make_shared<RegexPattern>(pattern["Regex"].get<std::string>(), false,
-                                                  origin);
+      step.regex =
+          std::make_shared<RegexPattern>(pattern["Regex"].get<std::string>(), false, origin);
     } else if (pattern.contains("String") && pattern["String"].is_string()) {
-      step.regex = std::make_shared<RegexPattern>(pattern["String"].get<std::string>(), true,
-                                                  origin);
+      step.regex =
+          std::make_shared<RegexPattern>(pattern["String"].get<std::string>(), true, origin);
     } else {
       unsupported(origin, "Split without a Regex or String pattern");
     }

@@ -29,8 +29,8 @@ RegexPattern::RegexPattern(const std::string& pattern, bool literal, const std::
   PCRE2_SIZE error_offset = 0;
   // PCRE2_LITERAL refuses PCRE2_UCP, which only matters for classes anyway.
   const uint32_t options = literal ? (PCRE2_UTF | PCRE2_LITERAL) : (PCRE2_UTF | PCRE2_UCP);
-  code_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                              options, &error_code, &error_offset, nullptr);
+  code_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), options,
+                              &error_code, &error_offset, nullptr);
   if (code_->code == nullptr) {
     PCRE2_UCHAR buffer[256];
     pcre2_get_error_message(error_code, buffer, sizeof(buffer));

@@ -28,7 +28,8 @@ struct ShimApi {
 
 std::vector<std::filesystem::path> shim_candidates() {
   std::vector<std::filesystem::path> paths;
-  if (const char* env = std::getenv("FASTCHAT_SENTENCEPIECE_SHIM"); env && *env) paths.emplace_back(env);
+  if (const char* env = std::getenv("FASTCHAT_SENTENCEPIECE_SHIM"); env && *env)
+    paths.emplace_back(env);
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
@@ -80,7 +81,8 @@ const ShimApi& shim() {
       tried.append(" ").append(path.string());
     }
     if (!module) {
-      throw_error(ErrorCode::Internal, std::string("cannot load ") + kShimName + " (tried:" + tried +
+      throw_error(ErrorCode::Internal, std::string("cannot load ") + kShimName +
+                                           " (tried:" + tried +
                                            "); set FASTCHAT_SENTENCEPIECE_SHIM to its path");
     }
     bind(module, "fastchat_spm_load", api.load);

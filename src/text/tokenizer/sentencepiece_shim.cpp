@@ -55,12 +55,14 @@ __attribute__((visibility("default"))) int fastchat_spm_piece_size(const void* h
 }
 
 __attribute__((visibility("default"))) int fastchat_spm_piece_to_id(const void* handle,
-                                                                   const char* piece, size_t length) {
+                                                                    const char* piece,
+                                                                    size_t length) {
   return proc(handle).PieceToId(std::string_view(piece, length));
 }
 
 __attribute__((visibility("default"))) size_t fastchat_spm_id_to_piece(const void* handle, int id,
-                                                                      char* buffer, size_t capacity) {
+                                                                       char* buffer,
+                                                                       size_t capacity) {
   return copy_out(proc(handle).IdToPiece(id), buffer, capacity);
 }
 
@@ -79,9 +81,9 @@ __attribute__((visibility("default"))) int fastchat_spm_eos_id(const void* handl
 }
 
 /// Returns the number of ids (writing at most `capacity`), or -1 on failure.
-__attribute__((visibility("default"))) long fastchat_spm_encode(const void* handle, const char* text,
-                                                               size_t length, int* ids,
-                                                               size_t capacity) {
+__attribute__((visibility("default"))) long fastchat_spm_encode(const void* handle,
+                                                                const char* text, size_t length,
+                                                                int* ids, size_t capacity) {
   std::vector<int> out;
   if (!proc(handle).Encode(std::string_view(text, length), &out).ok()) return -1;
   std::copy_n(out.begin(), std::min(out.size(), capacity), ids);
@@ -90,8 +92,8 @@ __attribute__((visibility("default"))) long fastchat_spm_encode(const void* hand
 
 /// Returns the decoded byte length (writing at most `capacity`), or -1 on failure.
 __attribute__((visibility("default"))) long fastchat_spm_decode(const void* handle, const int* ids,
-                                                               size_t count, char* buffer,
-                                                               size_t capacity) {
+                                                                size_t count, char* buffer,
+                                                                size_t capacity) {
   std::string text;
   if (!proc(handle).Decode(std::vector<int>(ids, ids + count), &text).ok()) return -1;
   return static_cast<long>(copy_out(text, buffer, capacity));

@@ -37,7 +37,8 @@ SentencePieceTokenizer::SentencePieceTokenizer(const std::filesystem::path& mode
     if (token.special) special_[token.id] = true;
   }
 
-  auto resolve = [&](const std::optional<std::string>& name, int fallback) -> std::optional<int32_t> {
+  auto resolve = [&](const std::optional<std::string>& name,
+                     int fallback) -> std::optional<int32_t> {
     if (!name) return fallback >= 0 ? std::optional<int32_t>(fallback) : std::nullopt;
     if (name->empty()) return std::nullopt;
     const auto id = token_to_id(*name);

@@ -17,7 +17,6 @@
 #include "text/tokenizer/tokenizer.h"
 #include "text/tokenizer/tokenizer_config.h"
 
-
 namespace fastchat::tokenizer {
 
 class SentencePieceTokenizer final : public Tokenizer {

@@ -15,7 +15,8 @@ namespace {
 std::optional<bool> optional_bool(const nlohmann::json& json, const char* key,
                                   const std::string& origin) {
   if (!json.contains(key) || json[key].is_null()) return std::nullopt;
-  if (!json[key].is_boolean()) invalid(origin, std::string("\"") + key + "\" must be true or false");
+  if (!json[key].is_boolean())
+    invalid(origin, std::string("\"") + key + "\" must be true or false");
   return json[key].get<bool>();
 }
 

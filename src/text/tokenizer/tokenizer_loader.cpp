@@ -1,8 +1,8 @@
 #include "text/tokenizer/tokenizer_loader.h"
 
 #include "common/error/error.h"
-#include "text/tokenizer/bpe_tokenizer.h"
 #include "common/json/json_file.h"
+#include "text/tokenizer/bpe_tokenizer.h"
 #include "text/tokenizer/sentencepiece_tokenizer.h"
 #include "text/tokenizer/tokenizer_config.h"
 
@@ -28,8 +28,8 @@ std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& folder) {
     }
   }
   if (has_model_file) return std::make_unique<SentencePieceTokenizer>(model_file, config);
-  throw_error(ErrorCode::InvalidModel,
-              "no tokenizer.json or tokenizer.model in " + folder.string(), folder.string());
+  throw_error(ErrorCode::InvalidModel, "no tokenizer.json or tokenizer.model in " + folder.string(),
+              folder.string());
 }
 
 }  // namespace fastchat::tokenizer

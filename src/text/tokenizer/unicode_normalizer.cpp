@@ -63,10 +63,18 @@ std::string_view UnicodeNormalizer::normalize(std::string_view text, std::string
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* normalizer = nullptr;
     switch (form) {
-      case Form::NFC: normalizer = icu::Normalizer2::getNFCInstance(status); break;
-      case Form::NFD: normalizer = icu::Normalizer2::getNFDInstance(status); break;
-      case Form::NFKC: normalizer = icu::Normalizer2::getNFKCInstance(status); break;
-      case Form::NFKD: normalizer = icu::Normalizer2::getNFKDInstance(status); break;
+      case Form::NFC:
+        normalizer = icu::Normalizer2::getNFCInstance(status);
+        break;
+      case Form::NFD:
+        normalizer = icu::Normalizer2::getNFDInstance(status);
+        break;
+      case Form::NFKC:
+        normalizer = icu::Normalizer2::getNFKCInstance(status);
+        break;
+      case Form::NFKD:
+        normalizer = icu::Normalizer2::getNFKDInstance(status);
+        break;
     }
     if (U_FAILURE(status)) throw_error(ErrorCode::Internal, "ICU normalizer unavailable");
     if (normalizer->isNormalizedUTF8(current, status) && U_SUCCESS(status)) continue;

@@ -59,12 +59,14 @@ EngineBenchResult run_engine_benchmark(engine::Engine& engine, int32_t batch,
   std::vector<std::shared_ptr<engine::RequestStream>> streams;
   for (auto& prompt : prompts) streams.push_back(engine.submit({prompt, fixed_length(1)}));
   for (auto& stream : streams) drain(*stream);
-  result.prefill_tokens_per_s = static_cast<double>(batch) * options.prompt_len / seconds_since(start);
+  result.prefill_tokens_per_s =
+      static_cast<double>(batch) * options.prompt_len / seconds_since(start);
 
   // Decode: the window from the step that gave everyone its first token to the end.
   prompts = random_prompts(batch, options.prompt_len, vocab, options.seed + 1);
   streams.clear();
-  for (auto& prompt : prompts) streams.push_back(engine.submit({prompt, fixed_length(options.output_len)}));
+  for (auto& prompt : prompts)
+    streams.push_back(engine.submit({prompt, fixed_length(options.output_len)}));
   for (auto& stream : streams) stream->next();
   start = Clock::now();
   int64_t steps_before = engine.stats().num_steps;

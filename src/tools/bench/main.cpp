@@ -5,10 +5,10 @@
 // concurrent streamed requests. `synthesize` writes a random-weight model folder, servable by
 // fastchat-worker when given a real model's tokenizer.
 
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,19 +22,19 @@
 #include <thread>
 
 #include "common/error/error.h"
-#include "tools/bench/engine_benchmark.h"
-#include "tools/bench/serve_benchmark.h"
-#include "tools/bench/serve_prompts.h"
-#include "tools/bench/serve_report.h"
-#include "tools/model_writer/synthetic_model.h"
-#include "tools/bench/tokenizer_benchmark.h"
-#include "worker/engine/launch_flags.h"
-#include "worker/engine/model_runner.h"
-#include "worker/engine/openmp_wait_policy.h"
 #include "model/kv_cache_shape.h"
 #include "model/loader/dtype_choice.h"
 #include "model/loader/model_config.h"
 #include "model/model_registry.h"
+#include "tools/bench/engine_benchmark.h"
+#include "tools/bench/serve_benchmark.h"
+#include "tools/bench/serve_prompts.h"
+#include "tools/bench/serve_report.h"
+#include "tools/bench/tokenizer_benchmark.h"
+#include "tools/model_writer/synthetic_model.h"
+#include "worker/engine/launch_flags.h"
+#include "worker/engine/model_runner.h"
+#include "worker/engine/openmp_wait_policy.h"
 
 namespace {
 
@@ -96,8 +96,9 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
     launch.engine.kv_cache_memory =
         fastchat::model::bytes_per_block(shape) * (tokens / launch.engine.block_size + 1);
   }
-  const double weights_mib = static_cast<double>(std::filesystem::file_size(
-                                 launch.model_path / "model.safetensors")) / (1 << 20);
+  const double weights_mib =
+      static_cast<double>(std::filesystem::file_size(launch.model_path / "model.safetensors")) /
+      (1 << 20);
   fastchat::engine::Engine engine(std::move(loaded), launch.engine);
   if (!synthetic_dir.empty()) std::filesystem::remove_all(synthetic_dir);
   const auto& config = engine.model_config();
@@ -108,10 +109,12 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
               synthetic.empty() ? launch.model_path.c_str() : ("synthetic " + synthetic).c_str(),
               threads, options.prompt_len, options.output_len, repeat);
   std::printf("raw matmul (1024^3 fp32 via libtorch): %.1f GFLOP/s\n", matmul_gflops);
-  std::printf("peak RSS: %.0f MiB before loading, %.0f MiB after loading %.0f MiB of weights; "
-              "KV cache %.0f MiB\n", base_rss, load_rss, weights_mib,
-              static_cast<double>(engine.kv_cache_bytes()) / (1 << 20));
-  std::printf("| batch | prefill tok/s | decode tok/s | decode step ms | model GFLOP/s | %% of raw |\n");
+  std::printf(
+      "peak RSS: %.0f MiB before loading, %.0f MiB after loading %.0f MiB of weights; "
+      "KV cache %.0f MiB\n",
+      base_rss, load_rss, weights_mib, static_cast<double>(engine.kv_cache_bytes()) / (1 << 20));
+  std::printf(
+      "| batch | prefill tok/s | decode tok/s | decode step ms | model GFLOP/s | %% of raw |\n");
   std::printf("|---:|---:|---:|---:|---:|---:|\n");
   nlohmann::json rows = nlohmann::json::array();
   for (int32_t batch : batches) {
@@ -137,19 +140,28 @@ int run_engine(fastchat::engine::LaunchOptions launch, const std::string& synthe
     std::printf("| %d | %.0f | %.0f | %.2f | %.1f | %.0f%% |\n", batch, r.prefill_tokens_per_s,
                 r.decode_tokens_per_s, r.decode_step_ms, gflops, 100.0 * gflops / matmul_gflops);
     std::fflush(stdout);
-    rows.push_back({{"batch", batch}, {"prefill_tokens_per_s", r.prefill_tokens_per_s},
-                    {"decode_tokens_per_s", r.decode_tokens_per_s}, {"decode_step_ms", r.decode_step_ms},
-                    {"model_gflops", gflops}, {"fraction_of_matmul", gflops / matmul_gflops}});
+    rows.push_back({{"batch", batch},
+                    {"prefill_tokens_per_s", r.prefill_tokens_per_s},
+                    {"decode_tokens_per_s", r.decode_tokens_per_s},
+                    {"decode_step_ms", r.decode_step_ms},
+                    {"model_gflops", gflops},
+                    {"fraction_of_matmul", gflops / matmul_gflops}});
   }
   const double peak = fastchat::bench::peak_rss_mib();
   std::printf("peak RSS: %.0f MiB\n", peak);
-  nlohmann::json summary = {{"benchmark", "engine"},
-                            {"model", synthetic.empty() ? launch.model_path.string() : "synthetic-" + synthetic},
-                            {"threads", threads}, {"prompt_len", options.prompt_len},
-                            {"output_len", options.output_len}, {"repeat", repeat}, {"matmul_gflops", matmul_gflops},
-                            {"peak_rss_mib", peak}, {"rss_before_load_mib", base_rss},
-                            {"rss_after_load_mib", load_rss}, {"weights_mib", weights_mib},
-                            {"rows", rows}};
+  nlohmann::json summary = {
+      {"benchmark", "engine"},
+      {"model", synthetic.empty() ? launch.model_path.string() : "synthetic-" + synthetic},
+      {"threads", threads},
+      {"prompt_len", options.prompt_len},
+      {"output_len", options.output_len},
+      {"repeat", repeat},
+      {"matmul_gflops", matmul_gflops},
+      {"peak_rss_mib", peak},
+      {"rss_before_load_mib", base_rss},
+      {"rss_after_load_mib", load_rss},
+      {"weights_mib", weights_mib},
+      {"rows", rows}};
   std::cout << summary.dump() << std::endl;
   return 0;
 }
@@ -171,15 +183,17 @@ int run_tokenizer(const std::string& path, const std::string& text_file, size_t 
     text = fastchat::bench::synthetic_text(bytes, 7);
   }
   auto r = fastchat::bench::run_tokenizer_benchmark(*tokenizer, text, 5);
-  std::printf("tokenizer %s: load %.0f ms; %lld bytes -> %lld tokens; encode %.1f ms first, "
-              "%.1f ms best (%.1f MB/s); decode %.1f ms; round trip %s\n",
-              path.c_str(), load_ms, static_cast<long long>(r.bytes), static_cast<long long>(r.tokens),
-              r.first_encode_ms, r.encode_ms, r.bytes / r.encode_ms / 1e3, r.decode_ms,
-              r.round_trip ? "exact" : "DIFFERS");
-  nlohmann::json summary = {{"benchmark", "tokenizer"}, {"tokenizer", path}, {"load_ms", load_ms},
-                            {"bytes", r.bytes}, {"tokens", r.tokens}, {"first_encode_ms", r.first_encode_ms},
-                            {"encode_ms", r.encode_ms},
-                            {"decode_ms", r.decode_ms}, {"round_trip", r.round_trip}};
+  std::printf(
+      "tokenizer %s: load %.0f ms; %lld bytes -> %lld tokens; encode %.1f ms first, "
+      "%.1f ms best (%.1f MB/s); decode %.1f ms; round trip %s\n",
+      path.c_str(), load_ms, static_cast<long long>(r.bytes), static_cast<long long>(r.tokens),
+      r.first_encode_ms, r.encode_ms, r.bytes / r.encode_ms / 1e3, r.decode_ms,
+      r.round_trip ? "exact" : "DIFFERS");
+  nlohmann::json summary = {{"benchmark", "tokenizer"},  {"tokenizer", path},
+                            {"load_ms", load_ms},        {"bytes", r.bytes},
+                            {"tokens", r.tokens},        {"first_encode_ms", r.first_encode_ms},
+                            {"encode_ms", r.encode_ms},  {"decode_ms", r.decode_ms},
+                            {"round_trip", r.round_trip}};
   std::cout << summary.dump() << std::endl;
   return r.round_trip ? 0 : 1;
 }
@@ -190,15 +204,18 @@ int run_synthesize(const std::string& shape_name, const std::filesystem::path& o
   if (tokenizer_from.empty()) {
     fastchat::model_writer::write_synthetic_model(shape, out);
   } else {
-    fastchat::model_writer::write_servable_synthetic_model(shape, out, tokenizer_from, padding_rows == "zero");
+    fastchat::model_writer::write_servable_synthetic_model(shape, out, tokenizer_from,
+                                                           padding_rows == "zero");
   }
-  std::printf("wrote synthetic %s (%.1fM parameters, vocab %lld, context %lld) to %s%s\n",
-              shape.name.c_str(), static_cast<double>(fastchat::model_writer::parameter_count(shape)) / 1e6,
-              static_cast<long long>(shape.vocab_size),
-              static_cast<long long>(shape.max_position_embeddings), out.c_str(),
-              tokenizer_from.empty() ? " (no tokenizer: not servable)"
-                                     : (" with the tokenizer of " + tokenizer_from.string() +
-                                        ", padding rows " + padding_rows).c_str());
+  std::printf(
+      "wrote synthetic %s (%.1fM parameters, vocab %lld, context %lld) to %s%s\n",
+      shape.name.c_str(), static_cast<double>(fastchat::model_writer::parameter_count(shape)) / 1e6,
+      static_cast<long long>(shape.vocab_size),
+      static_cast<long long>(shape.max_position_embeddings), out.c_str(),
+      tokenizer_from.empty()
+          ? " (no tokenizer: not servable)"
+          : (" with the tokenizer of " + tokenizer_from.string() + ", padding rows " + padding_rows)
+                .c_str());
   return 0;
 }
 
@@ -228,10 +245,15 @@ int main(int argc, char** argv) {
   std::vector<int32_t> batches{1, 8, 32, 64};
   EngineBenchOptions options;
   fastchat::engine::add_launch_flags(*engine_cmd, launch);
-  engine_cmd->add_option("--synthetic", synthetic, "Random-weight model shape instead of a folder: 110M");
-  engine_cmd->add_option("--batches", batches, "Batch sizes")->delimiter(',')->check(CLI::Range(1, 4096));
-  engine_cmd->add_option("--prompt-len", options.prompt_len, "Prompt tokens per request")->check(CLI::Range(1, 1 << 20));
-  engine_cmd->add_option("--output-len", options.output_len, "Generated tokens per request")->check(CLI::Range(2, 1 << 20));
+  engine_cmd->add_option("--synthetic", synthetic,
+                         "Random-weight model shape instead of a folder: 110M");
+  engine_cmd->add_option("--batches", batches, "Batch sizes")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 4096));
+  engine_cmd->add_option("--prompt-len", options.prompt_len, "Prompt tokens per request")
+      ->check(CLI::Range(1, 1 << 20));
+  engine_cmd->add_option("--output-len", options.output_len, "Generated tokens per request")
+      ->check(CLI::Range(2, 1 << 20));
   int repeat = 3;
   engine_cmd->add_option("--repeat", repeat, "Runs per batch size (the median is reported)")
       ->check(CLI::Range(1, 100));
@@ -251,15 +273,17 @@ int main(int argc, char** argv) {
   fastchat::bench::ServeBenchOptions serve;
   std::string serve_endpoint = "chat";
   std::string serve_dataset;
-  serve_cmd->add_option("--url", serve.url,
-                        "Base URL, e.g. http://127.0.0.1:8000/v1 (native: the worker's, "
-                        "e.g. http://127.0.0.1:21002)")
+  serve_cmd
+      ->add_option("--url", serve.url,
+                   "Base URL, e.g. http://127.0.0.1:8000/v1 (native: the worker's, "
+                   "e.g. http://127.0.0.1:21002)")
       ->required();
   serve_cmd->add_option("--model", serve.model,
                         "Model name sent in each request (required except with --endpoint native)");
-  serve_cmd->add_option("--endpoint", serve_endpoint,
-                        "chat (/chat/completions), completions (/completions) or native "
-                        "(a fastchat-worker's /native/generate, prompt as completions sends it)")
+  serve_cmd
+      ->add_option("--endpoint", serve_endpoint,
+                   "chat (/chat/completions), completions (/completions) or native "
+                   "(a fastchat-worker's /native/generate, prompt as completions sends it)")
       ->check(CLI::IsMember({"chat", "completions", "native"}))
       ->capture_default_str();
   serve_cmd->add_option("--concurrency", serve.concurrency, "Requests in flight (one thread each)")
@@ -268,29 +292,34 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--num-requests", serve.num_requests, "Requests in all")
       ->check(CLI::Range(1, 1 << 24))
       ->capture_default_str();
-  auto* prompt_len_opt =
-      serve_cmd->add_option("--prompt-len", serve.prompt_len, "Words per generated prompt (about as many tokens)")
-          ->check(CLI::Range(1, 1 << 20))
-          ->capture_default_str();
-  serve_cmd->add_option("--dataset", serve_dataset,
-                        "Prompts: JSON lines with a \"prompt\" field, or a JSON array of strings")
+  auto* prompt_len_opt = serve_cmd
+                             ->add_option("--prompt-len", serve.prompt_len,
+                                          "Words per generated prompt (about as many tokens)")
+                             ->check(CLI::Range(1, 1 << 20))
+                             ->capture_default_str();
+  serve_cmd
+      ->add_option("--dataset", serve_dataset,
+                   "Prompts: JSON lines with a \"prompt\" field, or a JSON array of strings")
       ->check(CLI::ExistingFile)
       ->excludes(prompt_len_opt);
-  serve_cmd->add_option("--shared-prefix-len", serve.shared_prefix_len,
-                        "Words of a system prompt every request starts with (chat: a system message; "
-                        "completions, native: before the prompt), for prefix caching; 0 = none")
+  serve_cmd
+      ->add_option("--shared-prefix-len", serve.shared_prefix_len,
+                   "Words of a system prompt every request starts with (chat: a system message; "
+                   "completions, native: before the prompt), for prefix caching; 0 = none")
       ->check(CLI::Range(0, 1 << 20))
       ->capture_default_str();
   serve_cmd->add_option("--output-len", serve.output_len, "max_tokens of each request")
       ->check(CLI::Range(1, 1 << 20))
       ->capture_default_str();
-  serve_cmd->add_flag("--ignore-eos", serve.ignore_eos,
-                      "Send ignore_eos and min_tokens = output-len (vLLM extension) for equal-length outputs");
+  serve_cmd->add_flag(
+      "--ignore-eos", serve.ignore_eos,
+      "Send ignore_eos and min_tokens = output-len (vLLM extension) for equal-length outputs");
   serve_cmd->add_option("--api-key", serve.api_key, "Sent as Authorization: Bearer <key>");
   serve_cmd->add_option("--timeout", serve.timeout_s, "Seconds per request")
       ->check(CLI::Range(0.001, 86400.0))
       ->capture_default_str();
-  serve_cmd->add_option("--seed", serve.seed, "Picks the generated prompts' words")->capture_default_str();
+  serve_cmd->add_option("--seed", serve.seed, "Picks the generated prompts' words")
+      ->capture_default_str();
   auto* synthesize_cmd = app.add_subcommand(
       "synthesize", "Write a random-weight model folder (config.json, model.safetensors)");
   std::string synth_shape = "110M";
@@ -304,9 +333,10 @@ int main(int argc, char** argv) {
                    "Copy this model's tokenizer files, so fastchat-worker can serve the folder")
       ->check(CLI::ExistingDirectory);
   synthesize_cmd
-      ->add_option("--padding-rows", synth_padding,
-                   "lm_head rows of ids past the tokenizer: zero (greedy decoding picks only ids the "
-                   "tokenizer spells) or random (most outputs are ids that decode as empty text)")
+      ->add_option(
+          "--padding-rows", synth_padding,
+          "lm_head rows of ids past the tokenizer: zero (greedy decoding picks only ids the "
+          "tokenizer spells) or random (most outputs are ids that decode as empty text)")
       ->check(CLI::IsMember({"zero", "random"}))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -315,7 +345,8 @@ int main(int argc, char** argv) {
     if (*engine_cmd) return run_engine(launch, synthetic, batches, options, repeat);
     if (*tokenizer_cmd) return run_tokenizer(tokenizer_path, text_file, text_bytes);
     if (*serve_cmd) return run_serve(serve, serve_endpoint, serve_dataset);
-    if (*synthesize_cmd) return run_synthesize(synth_shape, synth_out, synth_tokenizer, synth_padding);
+    if (*synthesize_cmd)
+      return run_synthesize(synth_shape, synth_out, synth_tokenizer, synth_padding);
   } catch (const fastchat::ErrorException& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -71,7 +71,6 @@ const char* endpoint_path(ServeEndpoint endpoint) {
   return "/";
 }
 
-
 const char* endpoint_name(ServeEndpoint endpoint) {
   switch (endpoint) {
     case ServeEndpoint::Chat:
@@ -97,19 +96,23 @@ namespace {
 
 void validate(const ServeBenchOptions& options) {
   if (options.model.empty() && options.endpoint != ServeEndpoint::Native) {
-    throw_error(ErrorCode::InvalidConfig, "--model is required (except with --endpoint native)", "--model");
+    throw_error(ErrorCode::InvalidConfig, "--model is required (except with --endpoint native)",
+                "--model");
   }
   if (options.concurrency < 1 || options.concurrency > kMaxConcurrency) {
-    throw_error(ErrorCode::InvalidConfig, "--concurrency must be 1.." + std::to_string(kMaxConcurrency),
-                "--concurrency");
+    throw_error(ErrorCode::InvalidConfig,
+                "--concurrency must be 1.." + std::to_string(kMaxConcurrency), "--concurrency");
   }
-  if (options.num_requests < 1) throw_error(ErrorCode::InvalidConfig, "--num-requests must be >= 1", "--num-requests");
-  if (options.output_len < 1) throw_error(ErrorCode::InvalidConfig, "--output-len must be >= 1", "--output-len");
+  if (options.num_requests < 1)
+    throw_error(ErrorCode::InvalidConfig, "--num-requests must be >= 1", "--num-requests");
+  if (options.output_len < 1)
+    throw_error(ErrorCode::InvalidConfig, "--output-len must be >= 1", "--output-len");
   if (options.prompts.empty() && options.prompt_len < 1) {
     throw_error(ErrorCode::InvalidConfig, "--prompt-len must be >= 1", "--prompt-len");
   }
   if (options.shared_prefix_len < 0) {
-    throw_error(ErrorCode::InvalidConfig, "--shared-prefix-len must be >= 0", "--shared-prefix-len");
+    throw_error(ErrorCode::InvalidConfig, "--shared-prefix-len must be >= 0",
+                "--shared-prefix-len");
   }
   if (!(options.timeout_s > 0) || options.timeout_s > 86400) {
     throw_error(ErrorCode::InvalidConfig, "--timeout must be in (0, 86400] seconds", "--timeout");
@@ -129,7 +132,8 @@ RequestRunner make_runner(const ServeBenchOptions& options) {
     http.connect_timeout = timeout;
     http.read_timeout = timeout;
     http.max_response_bytes = size_t{64} << 20;
-    if (!options.api_key.empty()) http.headers.emplace_back("Authorization", "Bearer " + options.api_key);
+    if (!options.api_key.empty())
+      http.headers.emplace_back("Authorization", "Bearer " + options.api_key);
     return [&options, url, http](const RequestPrompt& prompt) {
       return run_native_request(options, url, http, prompt);
     };
@@ -154,7 +158,8 @@ ServeBenchResult run_serve_benchmark(const ServeBenchOptions& options) {
 
   std::mutex mutex;  // guards everything below it
   ServeBenchResult result;
-  Samples ttft(options.seed + 1), itl(options.seed + 2), tpot(options.seed + 3), e2e(options.seed + 4);
+  Samples ttft(options.seed + 1), itl(options.seed + 2), tpot(options.seed + 3),
+      e2e(options.seed + 4);
 
   std::atomic<int64_t> next{0};
   auto worker = [&] {
@@ -178,7 +183,8 @@ ServeBenchResult run_serve_benchmark(const ServeBenchOptions& options) {
       if (outcome.ttft_ms >= 0) ttft.add(outcome.ttft_ms);
       for (double gap : outcome.itl_ms) itl.add(gap);
       if (outcome.ttft_ms >= 0 && outcome.output_tokens > 1) {
-        tpot.add((outcome.e2e_ms - outcome.ttft_ms) / static_cast<double>(outcome.output_tokens - 1));
+        tpot.add((outcome.e2e_ms - outcome.ttft_ms) /
+                 static_cast<double>(outcome.output_tokens - 1));
       }
       e2e.add(outcome.e2e_ms);
     }

@@ -76,7 +76,7 @@ struct ServeBenchResult {
   std::map<std::string, int64_t> errors_by_cause;
   std::string first_error;  ///< the message of the first failure, for the report
 
-  double duration_s = 0;  ///< wall time from the first request's start to the last one's end
+  double duration_s = 0;      ///< wall time from the first request's start to the last one's end
   int64_t output_tokens = 0;  ///< completed requests only
   /// Completed requests only, from usage (native: the deltas' prompt_tokens); 0 where none came.
   int64_t prompt_tokens = 0;
@@ -103,7 +103,6 @@ struct ServeBenchResult {
 /// Runs the benchmark; blocks until every request has finished. Request failures are counted,
 /// never thrown; throws ErrorException{InvalidConfig} for unusable options (bad URL, counts).
 ServeBenchResult run_serve_benchmark(const ServeBenchOptions& options);
-
 
 /// The q-th percentile (0..100) of `sorted` (ascending), interpolating linearly between the
 /// closest ranks as numpy's default does. 0 for an empty vector.

@@ -22,17 +22,16 @@ constexpr uint64_t kSharedPrefixSalt = 0x5348415245445058ULL;
 // Short, common words: most are one or two tokens for any tokenizer, so N words is close to N
 // tokens (stories260K's 512-entry vocabulary splits some into more).
 constexpr std::string_view kWords[] = {
-    "the",    "cat",   "dog",    "sun",    "tree",   "happy", "little", "girl",  "boy",
-    "park",   "ball",  "play",   "run",    "jump",   "big",   "small",  "red",   "blue",
-    "green",  "house", "garden", "friend", "mom",    "dad",   "day",    "night", "star",
-    "moon",   "bird",  "fish",   "water",  "sky",    "flower", "toy",   "box",   "book",
-    "cake",   "apple", "school", "walk",   "talk",   "look",  "find",   "help",  "love",
-    "smile",  "sad",   "good",   "new",    "old",    "fast",  "slow",   "hot",   "cold",
-    "warm",   "kind",  "brave",  "time",   "home",   "game",  "song",   "door",  "car",
-    "bike",   "hat",   "bed",    "said",   "went",   "saw",   "had",    "was",   "and",
-    "to",     "a",     "in",     "with",   "they",   "she",   "he",     "one",   "very",
-    "wanted", "asked", "ran",    "nice",   "bear",   "duck",  "rain",   "snow",  "hill",
-    "river",  "cookie", "lion",  "mouse",  "king",   "queen"};
+    "the",    "cat",    "dog",    "sun",   "tree", "happy", "little", "girl",  "boy",    "park",
+    "ball",   "play",   "run",    "jump",  "big",  "small", "red",    "blue",  "green",  "house",
+    "garden", "friend", "mom",    "dad",   "day",  "night", "star",   "moon",  "bird",   "fish",
+    "water",  "sky",    "flower", "toy",   "box",  "book",  "cake",   "apple", "school", "walk",
+    "talk",   "look",   "find",   "help",  "love", "smile", "sad",    "good",  "new",    "old",
+    "fast",   "slow",   "hot",    "cold",  "warm", "kind",  "brave",  "time",  "home",   "game",
+    "song",   "door",   "car",    "bike",  "hat",  "bed",   "said",   "went",  "saw",    "had",
+    "was",    "and",    "to",     "a",     "in",   "with",  "they",   "she",   "he",     "one",
+    "very",   "wanted", "asked",  "ran",   "nice", "bear",  "duck",   "rain",  "snow",   "hill",
+    "river",  "cookie", "lion",   "mouse", "king", "queen"};
 
 }  // namespace
 
@@ -71,12 +70,14 @@ std::vector<std::string> load_prompt_dataset(const std::string& path) {
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) throw_error(ErrorCode::InvalidConfig, "--dataset " + path + ": " + ec.message(), path);
   if (size > kMaxDatasetBytes) {
-    throw_error(ErrorCode::InvalidConfig,
-                "--dataset " + path + ": larger than " + std::to_string(kMaxDatasetBytes >> 20) + " MiB",
-                path);
+    throw_error(
+        ErrorCode::InvalidConfig,
+        "--dataset " + path + ": larger than " + std::to_string(kMaxDatasetBytes >> 20) + " MiB",
+        path);
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw_error(ErrorCode::InvalidConfig, "--dataset " + path + ": cannot read the file", path);
+  if (!in)
+    throw_error(ErrorCode::InvalidConfig, "--dataset " + path + ": cannot read the file", path);
   std::string text(std::istreambuf_iterator<char>(in), {});
   std::vector<std::string> prompts;
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -85,8 +86,8 @@ std::vector<std::string> load_prompt_dataset(const std::string& path) {
     try {
       array = json::parse(text);
     } catch (const json::parse_error& e) {
-      throw_error(ErrorCode::InvalidConfig, "--dataset " + path + ": not a valid JSON array: " + e.what(),
-                  path);
+      throw_error(ErrorCode::InvalidConfig,
+                  "--dataset " + path + ": not a valid JSON array: " + e.what(), path);
     }
     for (size_t i = 0; i < array.size(); ++i) {
       if (!array[i].is_string()) {
@@ -110,18 +111,22 @@ std::vector<std::string> load_prompt_dataset(const std::string& path) {
       const std::string where = "--dataset " + path + ":" + std::to_string(line_number) + ": ";
       json object = json::parse(line, nullptr, false);
       if (object.is_discarded()) {
-        throw_error(ErrorCode::InvalidConfig, where + "not valid JSON (expected JSON lines with a \"prompt\" "
-                                                      "field, or one JSON array of strings)",
+        throw_error(ErrorCode::InvalidConfig,
+                    where +
+                        "not valid JSON (expected JSON lines with a \"prompt\" "
+                        "field, or one JSON array of strings)",
                     path);
       }
       auto prompt = object.is_object() ? object.find("prompt") : object.end();
       if (!object.is_object() || prompt == object.end() || !prompt->is_string()) {
-        throw_error(ErrorCode::InvalidConfig, where + "expected an object with a string \"prompt\"", path);
+        throw_error(ErrorCode::InvalidConfig, where + "expected an object with a string \"prompt\"",
+                    path);
       }
       prompts.push_back(prompt->get<std::string>());
     }
   }
-  if (prompts.empty()) throw_error(ErrorCode::InvalidConfig, "--dataset " + path + ": no prompts", path);
+  if (prompts.empty())
+    throw_error(ErrorCode::InvalidConfig, "--dataset " + path + ": no prompts", path);
   return prompts;
 }
 

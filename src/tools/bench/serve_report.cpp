@@ -20,8 +20,11 @@ std::string format(const char* pattern, ...) {
 }
 
 json stats_json(const LatencyStats& stats) {
-  return json{{"count", stats.count}, {"mean", stats.mean}, {"p50", stats.p50},
-              {"p95", stats.p95},     {"p99", stats.p99}};
+  return json{{"count", stats.count},
+              {"mean", stats.mean},
+              {"p50", stats.p50},
+              {"p95", stats.p95},
+              {"p99", stats.p99}};
 }
 
 }  // namespace
@@ -34,24 +37,30 @@ std::string serve_report(const ServeBenchOptions& o, const ServeBenchResult& r) 
   out += o.prompts.empty() ? format("prompt %d words", o.prompt_len)
                            : format("%zu dataset prompts", o.prompts.size());
   out += format("  output %d tokens%s\n", o.output_len, o.ignore_eos ? " (ignore_eos)" : "");
-  out += "| concurrency | requests | errors | duration s | req/s | output tok/s "
-         "| TTFT p50 | TTFT p95 | TTFT p99 | ITL p50 | ITL p95 | ITL p99 | E2E p50 | E2E p95 | E2E p99 |\n";
+  out +=
+      "| concurrency | requests | errors | duration s | req/s | output tok/s "
+      "| TTFT p50 | TTFT p95 | TTFT p99 | ITL p50 | ITL p95 | ITL p99 | E2E p50 | E2E p95 | E2E "
+      "p99 |\n";
   out += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-  out += format("| %d | %lld | %lld | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f "
-                "| %.1f | %.1f | %.1f |\n",
-                o.concurrency, static_cast<long long>(r.requests), static_cast<long long>(r.errors),
-                r.duration_s, r.requests_per_s, r.output_tokens_per_s, r.ttft_ms.p50, r.ttft_ms.p95,
-                r.ttft_ms.p99, r.itl_ms.p50, r.itl_ms.p95, r.itl_ms.p99, r.e2e_ms.p50, r.e2e_ms.p95,
-                r.e2e_ms.p99);
-  out += format("(ms) mean TTFT %.1f, ITL %.2f, E2E %.1f; TPOT p50 %.2f, p95 %.2f, p99 %.2f, mean %.2f\n",
-                r.ttft_ms.mean, r.itl_ms.mean, r.e2e_ms.mean, r.tpot_ms.p50, r.tpot_ms.p95,
-                r.tpot_ms.p99, r.tpot_ms.mean);
-  const double per_request = r.completed > 0 ? static_cast<double>(r.output_tokens) / static_cast<double>(r.completed) : 0;
+  out += format(
+      "| %d | %lld | %lld | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f "
+      "| %.1f | %.1f | %.1f |\n",
+      o.concurrency, static_cast<long long>(r.requests), static_cast<long long>(r.errors),
+      r.duration_s, r.requests_per_s, r.output_tokens_per_s, r.ttft_ms.p50, r.ttft_ms.p95,
+      r.ttft_ms.p99, r.itl_ms.p50, r.itl_ms.p95, r.itl_ms.p99, r.e2e_ms.p50, r.e2e_ms.p95,
+      r.e2e_ms.p99);
+  out += format(
+      "(ms) mean TTFT %.1f, ITL %.2f, E2E %.1f; TPOT p50 %.2f, p95 %.2f, p99 %.2f, mean %.2f\n",
+      r.ttft_ms.mean, r.itl_ms.mean, r.e2e_ms.mean, r.tpot_ms.p50, r.tpot_ms.p95, r.tpot_ms.p99,
+      r.tpot_ms.mean);
+  const double per_request =
+      r.completed > 0 ? static_cast<double>(r.output_tokens) / static_cast<double>(r.completed) : 0;
   const double prompt_per_request =
       r.completed > 0 ? static_cast<double>(r.prompt_tokens) / static_cast<double>(r.completed) : 0;
-  out += format("tokens: %lld output (%.1f per completed request), %lld prompt (%.1f per completed request)",
-                static_cast<long long>(r.output_tokens), per_request,
-                static_cast<long long>(r.prompt_tokens), prompt_per_request);
+  out += format(
+      "tokens: %lld output (%.1f per completed request), %lld prompt (%.1f per completed request)",
+      static_cast<long long>(r.output_tokens), per_request, static_cast<long long>(r.prompt_tokens),
+      prompt_per_request);
   if (r.usage_missing > 0) {
     out += format("; no usage chunk in %lld requests (their content chunks counted as tokens)",
                   static_cast<long long>(r.usage_missing));
@@ -59,7 +68,8 @@ std::string serve_report(const ServeBenchOptions& o, const ServeBenchResult& r) 
   out += "\n";
   if (r.errors > 0) {
     out += "errors:";
-    for (const auto& [cause, count] : r.errors_by_cause) out += format(" %s %lld", cause.c_str(), static_cast<long long>(count));
+    for (const auto& [cause, count] : r.errors_by_cause)
+      out += format(" %s %lld", cause.c_str(), static_cast<long long>(count));
     out += "; first: " + r.first_error.substr(0, 500) + "\n";
   }
   return out;

@@ -61,7 +61,8 @@ std::string request_body(const ServeBenchOptions& options, const RequestPrompt& 
   }
   if (options.endpoint == ServeEndpoint::Chat) {
     body["messages"] = json::array();
-    if (!prompt.system.empty()) body["messages"].push_back({{"role", "system"}, {"content", prompt.system}});
+    if (!prompt.system.empty())
+      body["messages"].push_back({{"role", "system"}, {"content", prompt.system}});
     body["messages"].push_back({{"role", "user"}, {"content", prompt.user}});
   } else {
     body["prompt"] = prompt.user;
@@ -77,17 +78,16 @@ RequestOutcome run_openai_request(const ServeBenchOptions& options,
                                   const client::OpenAiClient& client, const RequestPrompt& prompt) {
   RequestOutcome out;
   ChunkTimer timer(out, options.output_len);
-  const auto outcome = client.stream(
-      endpoint_path(options.endpoint), request_body(options, prompt),
-      [&](const openai::StreamChunk& chunk) {
-        if (chunk.usage) {
-          out.has_usage = true;
-          out.output_tokens = chunk.usage->completion_tokens;
-          out.prompt_tokens = chunk.usage->prompt_tokens;
-        }
-        if (chunk.text_size() > 0) timer.content_chunk();
-        return true;
-      });
+  const auto outcome = client.stream(endpoint_path(options.endpoint), request_body(options, prompt),
+                                     [&](const openai::StreamChunk& chunk) {
+                                       if (chunk.usage) {
+                                         out.has_usage = true;
+                                         out.output_tokens = chunk.usage->completion_tokens;
+                                         out.prompt_tokens = chunk.usage->prompt_tokens;
+                                       }
+                                       if (chunk.text_size() > 0) timer.content_chunk();
+                                       return true;
+                                     });
   timer.finish();
   out.ok = outcome.ok();
   if (!out.ok) {
@@ -139,7 +139,8 @@ RequestOutcome run_native_request(const ServeBenchOptions& options, const http::
       if (!done && !on_line(line)) return false;
     }
     if (lines.pending() > kMaxNativeLineBytes) {
-      fail(out, "bad_response", "a stream line longer than " + std::to_string(kMaxNativeLineBytes) + " bytes");
+      fail(out, "bad_response",
+           "a stream line longer than " + std::to_string(kMaxNativeLineBytes) + " bytes");
       return false;
     }
     return true;
@@ -161,8 +162,9 @@ RequestOutcome run_native_request(const ServeBenchOptions& options, const http::
   if (status != 200) {
     fail(out, "http_" + std::to_string(status), describe_error_response(status, error_body));
   } else if (!done) {
-    fail(out, "truncated", "the stream ended without a finish_reason after " +
-                               std::to_string(out.content_chunks) + " content chunks");
+    fail(out, "truncated",
+         "the stream ended without a finish_reason after " + std::to_string(out.content_chunks) +
+             " content chunks");
   }
   return out;
 }

@@ -9,7 +9,8 @@ namespace fastchat::bench {
 namespace {
 
 double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 }  // namespace
@@ -38,10 +39,10 @@ TokenizerBenchResult run_tokenizer_benchmark(const tokenizer::Tokenizer& tokeniz
 
 std::string synthetic_text(size_t bytes, uint64_t seed) {
   static constexpr std::array<const char*, 24> kSyllables = {
-      "ka", "ri", "to", "men", "sa", "lo", "ver", "qu", "an", "dre", "ex", "pli",
-      "the", "ing", "tion", "str", "ou", "ph", "é", "ü", "ño", "日本", "語", "数"};
-  static constexpr std::array<const char*, 8> kSeparators = {" ", " ", " ", ", ", ". ", "\n",
-                                                             "; ", " - "};
+      "ka",  "ri",  "to",   "men", "sa", "lo", "ver", "qu", "an", "dre",  "ex", "pli",
+      "the", "ing", "tion", "str", "ou", "ph", "é",   "ü",  "ño", "日本", "語", "数"};
+  static constexpr std::array<const char*, 8> kSeparators = {" ",  " ",  " ",  ", ",
+                                                             ". ", "\n", "; ", " - "};
   std::mt19937_64 rng(seed);
   std::string text;
   text.reserve(bytes + 64);

@@ -19,12 +19,13 @@ std::string ChatLoop::respond(std::ostream& out) {
   auto params = options_.params;
   // Like FastChat's CLI, shorten the answer rather than refuse when the chat grows long.
   const int32_t room = model_.engine().context_length() - static_cast<int32_t>(ids.size());
-  if (room < 1) fastchat::throw_error(fastchat::ErrorCode::ContextLengthExceeded,
-                            "the conversation (" + std::to_string(ids.size()) +
-                                " tokens) fills the model's context of " +
-                                std::to_string(model_.engine().context_length()) +
-                                " tokens; use !!reset",
-                            "messages");
+  if (room < 1)
+    fastchat::throw_error(fastchat::ErrorCode::ContextLengthExceeded,
+                          "the conversation (" + std::to_string(ids.size()) +
+                              " tokens) fills the model's context of " +
+                              std::to_string(model_.engine().context_length()) +
+                              " tokens; use !!reset",
+                          "messages");
   params.max_tokens = std::min(params.max_tokens, room);
   if (options_.debug) out << "\n[prompt]\n" << prompt << "\n[/prompt]\n";
 

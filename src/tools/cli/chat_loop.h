@@ -14,7 +14,7 @@ struct ChatOptions {
   protocol::SamplingParams params;  // max_tokens is the per-answer cap (--max-new-tokens)
   std::string system_message;       // empty: the template's own
   bool no_history = false;
-  bool debug = false;               // print the prompt and tokens/s after each answer
+  bool debug = false;  // print the prompt and tokens/s after each answer
 };
 
 class ChatLoop {

@@ -2,9 +2,9 @@
 // `fastchat-cli tokenize` to see what a text costs in tokens, and `fastchat-cli render-template`
 // to see the prompt a chat template makes of a conversation.
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include <iostream>
 
@@ -64,8 +64,9 @@ int main(int argc, char** argv) {
   bool no_generation_prompt = false;
   auto* render_cmd = app.add_subcommand(
       "render-template", "Print a chat template's rendering of a conversation, exactly");
-  render_cmd->add_option("--tokenizer-config", render.tokenizer_config,
-                         "tokenizer_config.json holding the chat_template")
+  render_cmd
+      ->add_option("--tokenizer-config", render.tokenizer_config,
+                   "tokenizer_config.json holding the chat_template")
       ->required();
   render_cmd->add_option("--messages", render.messages, "JSON array of messages, or @FILE")
       ->required();

@@ -18,11 +18,13 @@ ordered_json read_json_option(const std::string& text, const std::string& option
   std::string source = text;
   if (text.starts_with("@")) {
     std::ifstream in(text.substr(1), std::ios::binary);
-    if (!in) throw_error(ErrorCode::InvalidConfig, option + ": cannot read " + text.substr(1), option);
+    if (!in)
+      throw_error(ErrorCode::InvalidConfig, option + ": cannot read " + text.substr(1), option);
     source.assign(std::istreambuf_iterator<char>(in), {});
   }
   auto value = ordered_json::parse(source, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) throw_error(ErrorCode::InvalidConfig, option + ": not valid JSON", option);
+  if (value.is_discarded())
+    throw_error(ErrorCode::InvalidConfig, option + ": not valid JSON", option);
   return value;
 }
 
@@ -30,7 +32,8 @@ ordered_json read_json_option(const std::string& text, const std::string& option
 
 std::string render_template(const RenderTemplateOptions& options) {
   const auto config = read_json_file(options.tokenizer_config, ErrorCode::InvalidConfig);
-  const auto tpl = conversation::ChatTemplate::from_tokenizer_config(config, options.tokenizer_config);
+  const auto tpl =
+      conversation::ChatTemplate::from_tokenizer_config(config, options.tokenizer_config);
   if (!tpl) {
     throw_error(ErrorCode::InvalidConfig, options.tokenizer_config + " has no chat_template",
                 "--tokenizer-config");

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <set>
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "common/error/error.h"
 #include "model/loader/torch_dtype.h"
@@ -26,9 +26,10 @@ void write_safetensors(const std::filesystem::path& path,
     }
     auto cpu = tensor.detach().to(torch::kCPU).contiguous();
     const auto bytes = static_cast<size_t>(cpu.nbytes());
-    header[name] = {{"dtype", std::string(loader::dtype_name(loader::from_torch(cpu.scalar_type())))},
-                    {"shape", cpu.sizes().vec()},
-                    {"data_offsets", {offset, offset + bytes}}};
+    header[name] = {
+        {"dtype", std::string(loader::dtype_name(loader::from_torch(cpu.scalar_type())))},
+        {"shape", cpu.sizes().vec()},
+        {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
     data.push_back(std::move(cpu));
   }

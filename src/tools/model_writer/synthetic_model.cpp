@@ -1,13 +1,13 @@
 #include "tools/model_writer/synthetic_model.h"
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
 #include "common/error/error.h"
-#include "tools/model_writer/safetensors_writer.h"
 #include "text/tokenizer/tokenizer.h"
+#include "tools/model_writer/safetensors_writer.h"
 
 namespace fastchat::model_writer {
 
@@ -29,13 +29,19 @@ std::filesystem::path write_synthetic_model(const SyntheticShape& s,
                                             const std::filesystem::path& folder,
                                             const SyntheticOptions& options) {
   std::filesystem::create_directories(folder);
-  nlohmann::json config = {{"architectures", {"LlamaForCausalLM"}}, {"model_type", "llama"},
-                           {"hidden_size", s.hidden_size}, {"intermediate_size", s.intermediate_size},
-                           {"num_hidden_layers", s.num_layers}, {"num_attention_heads", s.num_heads},
-                           {"num_key_value_heads", s.num_kv_heads}, {"vocab_size", s.vocab_size},
+  nlohmann::json config = {{"architectures", {"LlamaForCausalLM"}},
+                           {"model_type", "llama"},
+                           {"hidden_size", s.hidden_size},
+                           {"intermediate_size", s.intermediate_size},
+                           {"num_hidden_layers", s.num_layers},
+                           {"num_attention_heads", s.num_heads},
+                           {"num_key_value_heads", s.num_kv_heads},
+                           {"vocab_size", s.vocab_size},
                            {"max_position_embeddings", s.max_position_embeddings},
-                           {"rms_norm_eps", 1e-5}, {"rope_theta", 10000.0},
-                           {"tie_word_embeddings", false}, {"torch_dtype", "float32"},
+                           {"rms_norm_eps", 1e-5},
+                           {"rope_theta", 10000.0},
+                           {"tie_word_embeddings", false},
+                           {"torch_dtype", "float32"},
                            {"bos_token_id", options.bos_token_id},
                            {"eos_token_id", options.eos_token_id}};
   std::ofstream(folder / "config.json") << config.dump(2);
@@ -49,10 +55,14 @@ std::filesystem::path write_synthetic_model(const SyntheticShape& s,
     const std::string p = "model.layers." + std::to_string(l) + ".";
     tensors.emplace_back(p + "input_layernorm.weight", torch::ones({s.hidden_size}));
     tensors.emplace_back(p + "post_attention_layernorm.weight", torch::ones({s.hidden_size}));
-    tensors.emplace_back(p + "self_attn.q_proj.weight", normal({s.num_heads * head_dim, s.hidden_size}));
-    tensors.emplace_back(p + "self_attn.k_proj.weight", normal({s.num_kv_heads * head_dim, s.hidden_size}));
-    tensors.emplace_back(p + "self_attn.v_proj.weight", normal({s.num_kv_heads * head_dim, s.hidden_size}));
-    tensors.emplace_back(p + "self_attn.o_proj.weight", normal({s.hidden_size, s.num_heads * head_dim}));
+    tensors.emplace_back(p + "self_attn.q_proj.weight",
+                         normal({s.num_heads * head_dim, s.hidden_size}));
+    tensors.emplace_back(p + "self_attn.k_proj.weight",
+                         normal({s.num_kv_heads * head_dim, s.hidden_size}));
+    tensors.emplace_back(p + "self_attn.v_proj.weight",
+                         normal({s.num_kv_heads * head_dim, s.hidden_size}));
+    tensors.emplace_back(p + "self_attn.o_proj.weight",
+                         normal({s.hidden_size, s.num_heads * head_dim}));
     tensors.emplace_back(p + "mlp.gate_proj.weight", normal({s.intermediate_size, s.hidden_size}));
     tensors.emplace_back(p + "mlp.up_proj.weight", normal({s.intermediate_size, s.hidden_size}));
     tensors.emplace_back(p + "mlp.down_proj.weight", normal({s.hidden_size, s.intermediate_size}));
@@ -75,12 +85,14 @@ std::filesystem::path write_servable_synthetic_model(const SyntheticShape& shape
   try {
     tok = tokenizer::load_tokenizer(tokenizer_from);
   } catch (const ErrorException& e) {
-    throw_error(ErrorCode::InvalidConfig, std::string("--tokenizer-from: ") + e.what(), "tokenizer-from");
+    throw_error(ErrorCode::InvalidConfig, std::string("--tokenizer-from: ") + e.what(),
+                "tokenizer-from");
   }
   if (tok->vocab_size() > shape.vocab_size) {
     throw_error(ErrorCode::InvalidConfig,
                 "--tokenizer-from: the tokenizer has " + std::to_string(tok->vocab_size()) +
-                    " ids, more than the " + std::to_string(shape.vocab_size) + " of shape " + shape.name,
+                    " ids, more than the " + std::to_string(shape.vocab_size) + " of shape " +
+                    shape.name,
                 "tokenizer-from");
   }
   SyntheticOptions options;
@@ -92,7 +104,8 @@ std::filesystem::path write_servable_synthetic_model(const SyntheticShape& shape
                            "special_tokens_map.json", "added_tokens.json"}) {
     const auto from = tokenizer_from / name;
     if (std::filesystem::exists(from)) {
-      std::filesystem::copy_file(from, folder / name, std::filesystem::copy_options::overwrite_existing);
+      std::filesystem::copy_file(from, folder / name,
+                                 std::filesystem::copy_options::overwrite_existing);
       // Shared data is read-only; the copy need not be.
       std::filesystem::permissions(folder / name, std::filesystem::perms::owner_write,
                                    std::filesystem::perm_options::add);

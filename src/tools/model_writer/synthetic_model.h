@@ -19,7 +19,8 @@ struct SyntheticShape {
   int64_t max_position_embeddings;
 };
 
-/// Known shapes by name: "110M" (llama2.c stories110M: 768 hidden, 12 layers, 12 heads, 32000 vocab).
+/// Known shapes by name: "110M" (llama2.c stories110M: 768 hidden, 12 layers, 12 heads, 32000
+/// vocab).
 SyntheticShape synthetic_shape(const std::string& name);
 
 struct SyntheticOptions {

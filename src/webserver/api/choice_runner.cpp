@@ -2,7 +2,8 @@
 
 namespace fastchat::api {
 
-ChoiceRunner::ChoiceRunner(upstream::WorkerPool& pool, std::string model, std::vector<ChoiceJob> jobs)
+ChoiceRunner::ChoiceRunner(upstream::WorkerPool& pool, std::string model,
+                           std::vector<ChoiceJob> jobs)
     : pool_(pool), model_(std::move(model)), jobs_(std::move(jobs)) {}
 
 ChoiceRunner::~ChoiceRunner() {
@@ -11,19 +12,21 @@ ChoiceRunner::~ChoiceRunner() {
 }
 
 void ChoiceRunner::run_job(const ChoiceJob& job, const std::function<void(ChoiceEvent&&)>& emit,
-                          std::function<bool()> emit_would_block) {
-  upstream::DeltaSink sink{
-      [&](const protocol::GenerateDelta& delta) {
-        emit(ChoiceEvent{job.index, job.prompt_index, delta, std::nullopt});
-        return !*cancelled_;
-      },
-      std::move(emit_would_block), [flag = cancelled_] { return flag->load(); }};
+                           std::function<bool()> emit_would_block) {
+  upstream::DeltaSink sink{[&](const protocol::GenerateDelta& delta) {
+                             emit(ChoiceEvent{job.index, job.prompt_index, delta, std::nullopt});
+                             return !*cancelled_;
+                           },
+                           std::move(emit_would_block),
+                           [flag = cancelled_] { return flag->load(); }};
   try {
     pool_.generate(model_, job.request, sink);
   } catch (const ErrorException& e) {
     emit(ChoiceEvent{job.index, job.prompt_index, {}, e.error()});
   } catch (const std::exception& e) {
-    emit(ChoiceEvent{job.index, job.prompt_index, {},
+    emit(ChoiceEvent{job.index,
+                     job.prompt_index,
+                     {},
                      Error{ErrorCode::Internal, std::string("internal error: ") + e.what(), ""}});
   }
 }
@@ -45,7 +48,8 @@ void ChoiceRunner::run(const ChoiceSink& sink, std::function<bool()> sink_would_
   threads_.reserve(jobs_.size());
   for (const auto& job : jobs_) {
     threads_.emplace_back([this, &job] {
-      run_job(job, [this](ChoiceEvent&& event) { push(std::move(event)); }, [] { return false; });
+      run_job(
+          job, [this](ChoiceEvent&& event) { push(std::move(event)); }, [] { return false; });
       std::lock_guard lock(mutex_);
       --running_;
       ready_.notify_all();

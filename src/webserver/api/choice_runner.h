@@ -7,9 +7,9 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <memory>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -49,7 +49,8 @@ class ChoiceRunner {
   /// one. Once only. `sink_would_block` says when the sink could block: until then, a single
   /// job's events may be handed over on the worker pool's poller thread (the calling thread
   /// waits meanwhile, so the sink still sees one thread at a time).
-  void run(const ChoiceSink& sink, std::function<bool()> sink_would_block = [] { return false; });
+  void run(
+      const ChoiceSink& sink, std::function<bool()> sink_would_block = [] { return false; });
   /// Stops every job at its next delta (their workers see the connection close). Any thread.
   void cancel() { *cancelled_ = true; }
   /// The flag cancel() sets, for callbacks that may outlive this runner.

@@ -6,10 +6,10 @@
 
 #include "common/http/bearer_auth.h"
 #include "common/metrics/exposition.h"
-#include "webserver/api/response_writer.h"
 #include "protocol/openai/chat_request.h"
 #include "protocol/openai/completion_request.h"
 #include "protocol/openai/responses.h"
+#include "webserver/api/response_writer.h"
 
 namespace fastchat::api {
 
@@ -45,10 +45,11 @@ std::shared_ptr<http::Router> OpenAiService::router() {
               metrics_.instrument("/v1/models",
                                   [this](const auto& req, auto& res) { list_models(req, res); }),
               Execution::Blocking);
-  router->add("POST", "/v1/chat/completions",
-              metrics_.instrument("/v1/chat/completions",
-                                  [this](const auto& req, auto& res) { chat_completions(req, res); }),
-              Execution::Blocking);
+  router->add(
+      "POST", "/v1/chat/completions",
+      metrics_.instrument("/v1/chat/completions",
+                          [this](const auto& req, auto& res) { chat_completions(req, res); }),
+      Execution::Blocking);
   router->add("POST", "/v1/completions",
               metrics_.instrument("/v1/completions",
                                   [this](const auto& req, auto& res) { completions(req, res); }),
@@ -72,13 +73,15 @@ void OpenAiService::authenticate(const http::Request& request) const {
 }
 
 void OpenAiService::refuse_if_draining() const {
-  if (draining_) throw_error(ErrorCode::Unavailable, "the server is shutting down; retry on another one", "");
+  if (draining_)
+    throw_error(ErrorCode::Unavailable, "the server is shutting down; retry on another one", "");
 }
 
 void OpenAiService::list_models(const http::Request& request, http::Responder& out) {
   refuse_if_draining();
   authenticate(request);
-  out.send(http::Response::json(200, openai::model_list(controller_.list_models(), std::time(nullptr))));
+  out.send(
+      http::Response::json(200, openai::model_list(controller_.list_models(), std::time(nullptr))));
 }
 
 void OpenAiService::chat_completions(const http::Request& request, http::Responder& out) {
@@ -102,7 +105,8 @@ void OpenAiService::chat_completions(const http::Request& request, http::Respond
   }
   RequestMetrics metrics(metrics_, parsed.model, arrived);
   ChoiceRunner runner(pool_, parsed.model, std::move(jobs));
-  Endpoint endpoint{true, parsed.model, options.n, parsed.logprobs, options.stream, options.include_usage};
+  Endpoint endpoint{true,           parsed.model,         options.n, parsed.logprobs,
+                    options.stream, options.include_usage};
   write_response(runner, endpoint, out, metrics);
 }
 
@@ -127,8 +131,8 @@ void OpenAiService::completions(const http::Request& request, http::Responder& o
   const int num_choices = static_cast<int>(jobs.size());
   RequestMetrics metrics(metrics_, parsed.model, arrived);
   ChoiceRunner runner(pool_, parsed.model, std::move(jobs));
-  Endpoint endpoint{false, parsed.model, num_choices, parsed.logprobs >= 0, options.stream,
-                    options.include_usage};
+  Endpoint endpoint{false,          parsed.model,         num_choices, parsed.logprobs >= 0,
+                    options.stream, options.include_usage};
   write_response(runner, endpoint, out, metrics);
 }
 

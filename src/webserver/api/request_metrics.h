@@ -9,9 +9,9 @@
 #include <optional>
 #include <string>
 
+#include "protocol/openai/stream_types.h"
 #include "webserver/api/choice_runner.h"
 #include "webserver/api/server_metrics.h"
-#include "protocol/openai/stream_types.h"
 
 namespace fastchat::api {
 
@@ -20,7 +20,8 @@ class RequestMetrics {
   using Clock = std::chrono::steady_clock;
 
   /// `started`: when the request arrived (the handler's start).
-  RequestMetrics(ServerMetrics& metrics, std::string model, Clock::time_point started = Clock::now());
+  RequestMetrics(ServerMetrics& metrics, std::string model,
+                 Clock::time_point started = Clock::now());
 
   /// Each event as the handler takes it from the ChoiceRunner. The first token of the request
   /// is observed as its time to first token; failures before any worker answered leave no

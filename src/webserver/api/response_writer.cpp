@@ -65,8 +65,9 @@ void write_whole(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder
   if (failure) throw ErrorException(*failure);
   const auto id = openai::make_id(endpoint.chat ? "chatcmpl-" : "cmpl-");
   const int64_t created = std::time(nullptr);
-  auto body = endpoint.chat ? openai::chat_completion(id, created, endpoint.model, choices, usage.total())
-                            : openai::completion(id, created, endpoint.model, choices, usage.total());
+  auto body = endpoint.chat
+                  ? openai::chat_completion(id, created, endpoint.model, choices, usage.total())
+                  : openai::completion(id, created, endpoint.model, choices, usage.total());
   out.send(http::Response::json(200, body));
   metrics.on_complete(usage.total());
 }
@@ -118,7 +119,8 @@ class EventStreamWriter {
     }
     started_[index] = true;
     auto event_text = encoder_.event(piece, text_offset_[index]);
-    if (!endpoint_.chat && endpoint_.logprobs) text_offset_[index] += openai::utf8_length(piece.text);
+    if (!endpoint_.chat && endpoint_.logprobs)
+      text_offset_[index] += openai::utf8_length(piece.text);
     alive_ = stream_->write(std::move(event_text));
     return alive_;
   }
@@ -135,8 +137,10 @@ class EventStreamWriter {
       return;
     }
     if (endpoint_.include_usage && !failed_) {
-      auto object = endpoint_.chat ? openai::kChatCompletionChunkObject : openai::kTextCompletionObject;
-      stream_->write(openai::sse_event(openai::usage_chunk(id_, created_, endpoint_.model, object, usage_.total())));
+      auto object =
+          endpoint_.chat ? openai::kChatCompletionChunkObject : openai::kTextCompletionObject;
+      stream_->write(openai::sse_event(
+          openai::usage_chunk(id_, created_, endpoint_.model, object, usage_.total())));
     }
     stream_->write(openai::sse_done());
     stream_->close();

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "common/http/router.h"
+#include "protocol/openai/responses.h"
 #include "webserver/api/choice_runner.h"
 #include "webserver/api/request_metrics.h"
-#include "protocol/openai/responses.h"
 
 namespace fastchat::api {
 

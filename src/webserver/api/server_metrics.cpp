@@ -62,10 +62,10 @@ ServerMetrics::ServerMetrics()
                                             "Streams whose client went away before the end (the "
                                             "generation is then cancelled).",
                                             {"model"})),
-      in_flight_(registry_
-                     .gauge("fastchat_server_requests_in_flight",
-                            "API requests being answered right now.")
-                     .labels({})) {}
+      in_flight_(
+          registry_
+              .gauge("fastchat_server_requests_in_flight", "API requests being answered right now.")
+              .labels({})) {}
 
 http::Handler ServerMetrics::instrument(std::string endpoint, http::Handler handler) {
   return [this, endpoint = std::move(endpoint), handler = std::move(handler)](

@@ -70,7 +70,8 @@ void finish_server_options(ServerOptions& options) {
     }
   }
   for (const auto& key : options.api_keys) {
-    if (key.empty()) throw_error(ErrorCode::InvalidConfig, "--api-keys must not contain an empty key", "api-keys");
+    if (key.empty())
+      throw_error(ErrorCode::InvalidConfig, "--api-keys must not contain an empty key", "api-keys");
   }
 }
 

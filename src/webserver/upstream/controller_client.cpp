@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace fastchat::upstream {
 
@@ -39,8 +39,8 @@ bool ControllerClient::fresh(Clock::time_point learned, Clock::time_point now) c
   return cache_options_.outage_grace > 0ms && now - learned < cache_options_.outage_grace;
 }
 
-std::optional<json> ControllerClient::ask(std::string_view path, std::string body,
-                                          const char* key, Expect expect, Error& failure) {
+std::optional<json> ControllerClient::ask(std::string_view path, std::string body, const char* key,
+                                          Expect expect, Error& failure) {
   std::string message;
   try {
     auto response = http::post_json(controller_, path, std::move(body), options_);
@@ -93,13 +93,15 @@ void ControllerClient::note_failure(Clock::time_point now, const Error& error) {
     outage_started_ = now;
   }
   if (cache_options_.outage_grace > 0ms) {
-    spdlog::warn("{}; serving from the routes it gave in the last {:.1f} s until it answers again "
-                 "(--controller-outage-grace)",
-                 error.message, seconds(cache_options_.outage_grace));
+    spdlog::warn(
+        "{}; serving from the routes it gave in the last {:.1f} s until it answers again "
+        "(--controller-outage-grace)",
+        error.message, seconds(cache_options_.outage_grace));
   } else {
-    spdlog::warn("{}; requests fail with 503 until it answers again "
-                 "(--controller-outage-grace is 0)",
-                 error.message);
+    spdlog::warn(
+        "{}; requests fail with 503 until it answers again "
+        "(--controller-outage-grace is 0)",
+        error.message);
   }
 }
 
@@ -116,9 +118,10 @@ void ControllerClient::throw_outage(const Error& failure) {
   }
   const double grace = seconds(cache_options_.outage_grace);
   if (log_exhausted) {
-    spdlog::warn("controller {} away for {:.1f} s and a request needed a route it never gave or "
-                 "gave more than {:.1f} s ago (--controller-outage-grace): answering 503",
-                 controller_.to_string(), away, grace);
+    spdlog::warn(
+        "controller {} away for {:.1f} s and a request needed a route it never gave or "
+        "gave more than {:.1f} s ago (--controller-outage-grace): answering 503",
+        controller_.to_string(), away, grace);
   }
   if (!remembering) throw ErrorException(failure);
   throw_error(ErrorCode::Unavailable,

@@ -69,7 +69,7 @@ class ControllerClient {
   [[noreturn]] void throw_outage(const Error& failure);
   /// What the remembered routes say about a model's workers during an outage.
   struct RememberedWorker {
-    bool known = false;  ///< some address for the model is young enough to use
+    bool known = false;                  ///< some address for the model is young enough to use
     std::optional<std::string> address;  ///< one of them not excluded, if any is left
   };
   RememberedWorker remembered_worker(const std::string& model,

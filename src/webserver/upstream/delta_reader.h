@@ -27,7 +27,8 @@ struct DeltaSink {
 class DeltaReader {
  public:
   /// `worker` names the worker in errors.
-  DeltaReader(const DeltaSink& sink, std::string worker) : sink_(sink), worker_(std::move(worker)) {}
+  DeltaReader(const DeltaSink& sink, std::string worker)
+      : sink_(sink), worker_(std::move(worker)) {}
 
   /// Splits `data` into lines and delivers them; with `may_block` false, stops before a delta
   /// the sink could block on and yields. Throws ErrorException{UpstreamFailed} for a line that
@@ -36,8 +37,8 @@ class DeltaReader {
   /// Delivers what an earlier take() held back (blocking allowed).
   http::PieceVerdict deliver_held_back() { return deliver(true); }
 
-  bool received() const { return received_; }  ///< a delta arrived
-  bool ended() const { return ended_; }        ///< the last delta arrived
+  bool received() const { return received_; }    ///< a delta arrived
+  bool ended() const { return ended_; }          ///< the last delta arrived
   bool cancelled() const { return cancelled_; }  ///< the sink refused a delta
 
  private:

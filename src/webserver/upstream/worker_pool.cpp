@@ -1,7 +1,7 @@
 #include "webserver/upstream/worker_pool.h"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "common/error/error.h"
 #include "common/error/error_envelope.h"
@@ -63,7 +63,8 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
       http::ClientStream upstream(*worker, "POST", "/native/generate", body, client);
       if (upstream.status() != 200) {
         rejected_status = upstream.status();
-        while (!upstream.done() && rejected_body.size() < 65536) rejected_body.append(upstream.read());
+        while (!upstream.done() && rejected_body.size() < 65536)
+          rejected_body.append(upstream.read());
       } else {
         relay(upstream, reader, sink);
       }
@@ -90,7 +91,8 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
     if (reader.cancelled() || sink.cancelled()) return;
     if (!reader.ended() && !reader.received()) {
       failed.push_back(name);  // answered nothing at all: as good as unreachable
-      last_failure = Error{ErrorCode::UpstreamFailed, "worker " + name + " sent an empty answer", ""};
+      last_failure =
+          Error{ErrorCode::UpstreamFailed, "worker " + name + " sent an empty answer", ""};
       continue;
     }
     if (!reader.ended()) {
@@ -103,7 +105,8 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
     throw_error(ErrorCode::UpstreamTimeout,
                 "no worker for model '" + model + "' answered in time: " + last_failure->message);
   }
-  if (last_failure && last_failure->code == ErrorCode::Overloaded) throw ErrorException(*last_failure);
+  if (last_failure && last_failure->code == ErrorCode::Overloaded)
+    throw ErrorException(*last_failure);
   if (last_failure) {
     throw_error(ErrorCode::Unavailable,
                 "no reachable worker for model '" + model + "': " + last_failure->message);
@@ -111,7 +114,8 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
   if (!controller_.has_seen(model)) {
     throw_error(ErrorCode::NotFound, "The model '" + model + "' does not exist", "model");
   }
-  throw_error(ErrorCode::Unavailable, "no worker is serving model '" + model + "' right now", "model");
+  throw_error(ErrorCode::Unavailable, "no worker is serving model '" + model + "' right now",
+              "model");
 }
 
 }  // namespace fastchat::upstream

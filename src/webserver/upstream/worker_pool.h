@@ -8,10 +8,10 @@
 
 #include "common/http/http_client.h"
 #include "common/http/stream_poller.h"
-#include "webserver/upstream/controller_client.h"
-#include "webserver/upstream/delta_reader.h"
 #include "protocol/generate_delta.h"
 #include "protocol/generate_request.h"
+#include "webserver/upstream/controller_client.h"
+#include "webserver/upstream/delta_reader.h"
 
 namespace fastchat::upstream {
 

@@ -7,8 +7,8 @@
 #include <cmath>
 
 #include "common/error/error.h"
-#include "worker/engine/device_memory.h"
 #include "model/kv_cache_shape.h"
+#include "worker/engine/device_memory.h"
 
 namespace fastchat::engine {
 namespace {
@@ -22,22 +22,26 @@ int32_t plan_num_blocks(const model::CausalLm& model, const EngineConfig& config
   if (budget <= 0) {
     auto free_bytes = free_device_memory(model.device());
     if (model.device().is_cuda() && free_bytes) {
-      budget = static_cast<int64_t>(static_cast<double>(*free_bytes) * config.device_memory_fraction);
+      budget =
+          static_cast<int64_t>(static_cast<double>(*free_bytes) * config.device_memory_fraction);
     } else {
       // CPU: enough for every sequence slot at full context, within a fixed cap and half of
       // what is free, so a small model does not take gigabytes it will never use.
-      const int64_t full = model::bytes_per_block(shape) *
-                           ((mc.max_position_embeddings + config.block_size - 1) / config.block_size) *
-                           config.scheduler.max_num_seqs;
+      const int64_t full =
+          model::bytes_per_block(shape) *
+          ((mc.max_position_embeddings + config.block_size - 1) / config.block_size) *
+          config.scheduler.max_num_seqs;
       budget = std::min(full, kDefaultCpuKvBudget);
       if (free_bytes) budget = std::min(budget, *free_bytes / 2);
     }
   }
   const int64_t blocks = model::blocks_for_budget(shape, budget);
-  const int64_t one_context = (mc.max_position_embeddings + config.block_size - 1) / config.block_size;
+  const int64_t one_context =
+      (mc.max_position_embeddings + config.block_size - 1) / config.block_size;
   if (blocks < 1) {
     throw_error(ErrorCode::InvalidConfig,
-                "--kv-cache-memory: " + std::to_string(budget) + " bytes hold no KV block (one block takes " +
+                "--kv-cache-memory: " + std::to_string(budget) +
+                    " bytes hold no KV block (one block takes " +
                     std::to_string(model::bytes_per_block(shape)) + " bytes)",
                 "kv_cache_memory");
   }
@@ -95,7 +99,8 @@ std::shared_ptr<RequestStream> Engine::submit(GenerationRequest request) {
     if (id < 0 || id >= model_config_.vocab_size) {
       throw_error(ErrorCode::InvalidRequest,
                   "prompt token " + std::to_string(id) + " at index " + std::to_string(i) +
-                      " is outside the vocabulary [0, " + std::to_string(model_config_.vocab_size) + ")",
+                      " is outside the vocabulary [0, " + std::to_string(model_config_.vocab_size) +
+                      ")",
                   "prompt");
     }
   }
@@ -217,9 +222,10 @@ bool Engine::drain_inbox(bool block) {
 
 void Engine::run() {
   // OpenMP thread counts are per calling thread: set them here, on the thread that runs torch.
-  const int32_t threads = config_.num_threads > 0
-                              ? config_.num_threads
-                              : static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency()));
+  const int32_t threads =
+      config_.num_threads > 0
+          ? config_.num_threads
+          : static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
   while (drain_inbox(/*block=*/!scheduler_.has_work())) {
     expire_queued();

@@ -35,7 +35,7 @@ struct EngineStats {
   int32_t num_kv_blocks = 0;
   int32_t num_free_kv_blocks = 0;  // cached blocks nobody holds count as free
   int64_t num_steps = 0;
-  int64_t num_prompt_tokens = 0;     // tokens run through prefill (recomputation included)
+  int64_t num_prompt_tokens = 0;  // tokens run through prefill (recomputation included)
   int64_t num_generated_tokens = 0;
   int64_t num_preemptions = 0;
   /// Prompt tokens looked up in the prefix cache at admission, and how many were found.

@@ -17,8 +17,7 @@ void add_launch_flags(CLI::App& app, engine::LaunchOptions& options) {
   app.add_option("--block-size", options.engine.block_size, "Tokens per KV block")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
-  app.add_option("--max-num-seqs", options.engine.scheduler.max_num_seqs,
-                 "Most sequences per step")
+  app.add_option("--max-num-seqs", options.engine.scheduler.max_num_seqs, "Most sequences per step")
       ->check(CLI::Range(1, 65536))
       ->capture_default_str();
   app.add_option("--max-num-batched-tokens", options.engine.scheduler.max_num_batched_tokens,

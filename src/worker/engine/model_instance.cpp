@@ -3,12 +3,12 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
-#include "text/conversation/template_matching.h"
-#include "text/conversation/template_registry.h"
-#include "worker/engine/text_stream.h"
 #include "model/loader/dtype_choice.h"
 #include "model/loader/model_config.h"
 #include "model/model_registry.h"
+#include "text/conversation/template_matching.h"
+#include "text/conversation/template_registry.h"
+#include "worker/engine/text_stream.h"
 
 namespace fastchat::engine {
 
@@ -21,9 +21,11 @@ ModelInstance::ModelInstance(const LaunchOptions& options) {
       options.conv_template.empty() ? conversation::match_template_name(options.model_path.string())
                                     : options.conv_template;
   template_ = &conversation::TemplateRegistry::builtin().get(template_name);
-  if (options.conv_template.empty()) chat_template_ = conversation::ChatTemplate::load(options.model_path);
+  if (options.conv_template.empty())
+    chat_template_ = conversation::ChatTemplate::load(options.model_path);
   if (chat_template_) find_chat_stops();
-  if (auto bos = tokenizer_->bos_id()) bos_text_ = tokenizer_->decode(std::vector<int32_t>{*bos}, false);
+  if (auto bos = tokenizer_->bos_id())
+    bos_text_ = tokenizer_->decode(std::vector<int32_t>{*bos}, false);
 
   spdlog::info("loading {} ({}, {} layers) on {} as {}, prompt format {}",
                options.model_path.string(), config.architecture, config.num_hidden_layers,
@@ -46,7 +48,8 @@ void ModelInstance::find_chat_stops() {
   const auto ids = tokenizer_->encode(eos, /*add_special_tokens=*/false);
   if (ids.size() != 1) {
     chat_stop_text_.push_back(eos);
-  } else if (std::find(chat_stop_ids_.begin(), chat_stop_ids_.end(), ids[0]) == chat_stop_ids_.end()) {
+  } else if (std::find(chat_stop_ids_.begin(), chat_stop_ids_.end(), ids[0]) ==
+             chat_stop_ids_.end()) {
     chat_stop_ids_.push_back(ids[0]);
   }
 }

@@ -19,17 +19,17 @@
 #include "protocol/chat_message.h"
 #include "text/conversation/chat_template.h"
 #include "text/conversation/conversation_template.h"
+#include "text/tokenizer/tokenizer.h"
 #include "worker/engine/engine.h"
 #include "worker/engine/text_stream.h"
-#include "text/tokenizer/tokenizer.h"
 
 namespace fastchat::engine {
 
 struct LaunchOptions {
   std::filesystem::path model_path;
-  std::string device = "cpu";      // cpu | cuda | cuda:N
-  std::string dtype = "auto";      // auto | float32 | bfloat16 | float16
-  std::string conv_template;       // empty: the folder's chat template, else matched from the path
+  std::string device = "cpu";  // cpu | cuda | cuda:N
+  std::string dtype = "auto";  // auto | float32 | bfloat16 | float16
+  std::string conv_template;   // empty: the folder's chat template, else matched from the path
   EngineConfig engine;
 };
 

@@ -6,7 +6,7 @@
 
 namespace fastchat::engine {
 model::KvCacheShape kv_cache_shape(const loader::ModelConfig& config, int32_t block_size,
-                                      torch::ScalarType dtype) {
+                                   torch::ScalarType dtype) {
   return {config.num_hidden_layers, config.num_key_value_heads, config.head_dim, block_size,
           static_cast<int64_t>(c10::elementSize(dtype))};
 }

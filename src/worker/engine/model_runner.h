@@ -7,9 +7,9 @@
 #include <memory>
 #include <vector>
 
-#include "worker/kv_cache/kv_cache_manager.h"
-#include "model/kv_cache_storage.h"
 #include "model/causal_lm.h"
+#include "model/kv_cache_storage.h"
+#include "worker/kv_cache/kv_cache_manager.h"
 #include "worker/sampling/sampler.h"
 #include "worker/scheduler/scheduler_output.h"
 
@@ -17,7 +17,7 @@ namespace fastchat::engine {
 
 /// The KV cache geometry of a model: the one place it is derived from a config.
 model::KvCacheShape kv_cache_shape(const loader::ModelConfig& config, int32_t block_size,
-                                      torch::ScalarType dtype);
+                                   torch::ScalarType dtype);
 
 /// Per-sequence sampling inputs the runner cannot know itself.
 struct SamplingInputs {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "worker/engine/engine.h"
 #include "text/stopping/stop_string_matcher.h"
 #include "text/tokenizer/incremental_detokenizer.h"
+#include "worker/engine/engine.h"
 
 namespace fastchat::engine {
 

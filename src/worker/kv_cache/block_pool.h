@@ -56,8 +56,8 @@ class BlockPool {
 
   int32_t num_blocks_;
   std::vector<BlockState> blocks_;
-  std::vector<BlockId> empty_;         // free, nothing cached; LIFO (recently used: warm)
-  std::list<BlockId> evictable_;       // free, cached; front = least recently released
+  std::vector<BlockId> empty_;    // free, nothing cached; LIFO (recently used: warm)
+  std::list<BlockId> evictable_;  // free, cached; front = least recently released
   std::unordered_map<uint64_t, BlockId> cached_;  // BlockKey::hash -> block
 };
 

@@ -32,7 +32,8 @@ PrefixMatch KvCacheManager::match_prefix(std::span<const int32_t> tokens) const 
   if (!prefix_caching_ || tokens.empty()) return match;
   const size_t max_blocks = (tokens.size() - 1) / block_size_;
   for (size_t i = 0; i < max_blocks; ++i) {
-    const BlockKey key = make_block_key(match.last_hash, tokens.subspan(i * block_size_, block_size_));
+    const BlockKey key =
+        make_block_key(match.last_hash, tokens.subspan(i * block_size_, block_size_));
     auto block = pool_.find_cached(key);
     if (!block) break;
     match.blocks.push_back(*block);
@@ -47,8 +48,8 @@ bool KvCacheManager::allocate(SequenceId sequence, int64_t num_tokens, const Pre
   const bool is_new = it == tables_.end();
   const std::vector<BlockId> no_prefix;
   const auto& shared = is_new ? prefix.blocks : no_prefix;
-  const int32_t have = is_new ? static_cast<int32_t>(shared.size())
-                              : static_cast<int32_t>(it->second.blocks.size());
+  const int32_t have =
+      is_new ? static_cast<int32_t>(shared.size()) : static_cast<int32_t>(it->second.blocks.size());
   const int32_t missing = blocks_for_tokens(num_tokens) - have;
   if (missing <= 0 && !is_new) return true;
   // Shared blocks nobody holds right now are counted as free: taking them leaves less.
@@ -81,11 +82,12 @@ void KvCacheManager::cache_full_blocks(SequenceId sequence, std::span<const int3
   auto it = tables_.find(sequence);
   if (it == tables_.end()) return;
   Table& table = it->second;
-  const int32_t full = std::min<int32_t>(num_computed / block_size_,
-                                         static_cast<int32_t>(table.blocks.size()));
+  const int32_t full =
+      std::min<int32_t>(num_computed / block_size_, static_cast<int32_t>(table.blocks.size()));
   for (; table.num_cached < full; ++table.num_cached) {
     BlockKey key = make_block_key(
-        table.last_hash, tokens.subspan(static_cast<size_t>(table.num_cached) * block_size_, block_size_));
+        table.last_hash,
+        tokens.subspan(static_cast<size_t>(table.num_cached) * block_size_, block_size_));
     table.last_hash = key.hash;
     pool_.cache(table.blocks[table.num_cached], std::move(key));
   }

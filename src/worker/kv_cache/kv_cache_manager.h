@@ -25,9 +25,9 @@ inline constexpr BlockId kReleasedBlock = -1;
 /// The cached blocks a sequence may start from.
 struct PrefixMatch {
   std::vector<BlockId> blocks;
-  uint64_t last_hash = 0;      // hash of the last matched block (the seed when none)
-  int32_t num_tokens = 0;      // tokens the blocks cover
-  int32_t num_queried = 0;     // tokens looked up
+  uint64_t last_hash = 0;   // hash of the last matched block (the seed when none)
+  int32_t num_tokens = 0;   // tokens the blocks cover
+  int32_t num_queried = 0;  // tokens looked up
 };
 
 struct PrefixCacheStats {

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "common/error/error.h"
 #include "common/error/error_envelope.h"
@@ -65,14 +65,17 @@ bool ControllerRegistration::try_register() {
                        {"multimodal", options_.multimodal}};
     http::ClientOptions client;
     client.connect_timeout = client.read_timeout = options_.request_timeout;
-    if (options_.auth_token) client.headers.emplace_back("Authorization", "Bearer " + *options_.auth_token);
-    const auto response = http::post_json(options_.controller, "/register_worker", body.dump(), client);
+    if (options_.auth_token)
+      client.headers.emplace_back("Authorization", "Bearer " + *options_.auth_token);
+    const auto response =
+        http::post_json(options_.controller, "/register_worker", body.dump(), client);
     if (response.status == 200) {
       spdlog::info("registered {} with controller {}", worker_name_, controller);
       return true;
     }
     spdlog::warn("controller {} refused to register {} ({}); retrying in {} ms", controller,
-                 worker_name_, describe_error_response(response.status, response.body), retry_interval_.count());
+                 worker_name_, describe_error_response(response.status, response.body),
+                 retry_interval_.count());
   } catch (const std::exception& e) {
     spdlog::warn("cannot register {} with controller {} ({}); retrying in {} ms", worker_name_,
                  controller, e.what(), retry_interval_.count());
@@ -85,8 +88,10 @@ ControllerRegistration::Beat ControllerRegistration::send_heartbeat() {
     const json body = {{"worker_name", worker_name_}, {"queue_length", current_queue_length()}};
     http::ClientOptions client;
     client.connect_timeout = client.read_timeout = options_.request_timeout;
-    if (options_.auth_token) client.headers.emplace_back("Authorization", "Bearer " + *options_.auth_token);
-    const auto response = http::post_json(options_.controller, "/receive_heart_beat", body.dump(), client);
+    if (options_.auth_token)
+      client.headers.emplace_back("Authorization", "Bearer " + *options_.auth_token);
+    const auto response =
+        http::post_json(options_.controller, "/receive_heart_beat", body.dump(), client);
     const auto answer = json::parse(response.body, nullptr, false);
     if (response.status == 200 && answer.is_object() && answer.contains("exist") &&
         answer["exist"].is_boolean()) {
@@ -95,7 +100,8 @@ ControllerRegistration::Beat ControllerRegistration::send_heartbeat() {
                    options_.controller.to_string(), worker_name_);
       return Beat::Unknown;
     }
-    spdlog::warn("heartbeat of {} failed ({})", worker_name_, describe_error_response(response.status, response.body));
+    spdlog::warn("heartbeat of {} failed ({})", worker_name_,
+                 describe_error_response(response.status, response.body));
   } catch (const std::exception& e) {
     spdlog::warn("heartbeat of {} failed ({})", worker_name_, e.what());
   }
@@ -106,17 +112,22 @@ void ControllerRegistration::unregister() {
   try {
     http::ClientOptions client;
     // Shutdown should not wait on a dead controller: it expires us anyway.
-    client.connect_timeout = client.read_timeout = std::min<std::chrono::milliseconds>(1s, options_.request_timeout);
-    if (options_.auth_token) client.headers.emplace_back("Authorization", "Bearer " + *options_.auth_token);
+    client.connect_timeout = client.read_timeout =
+        std::min<std::chrono::milliseconds>(1s, options_.request_timeout);
+    if (options_.auth_token)
+      client.headers.emplace_back("Authorization", "Bearer " + *options_.auth_token);
     const auto response = http::post_json(options_.controller, "/unregister_worker",
                                           json{{"worker_name", worker_name_}}.dump(), client);
     if (response.status == 200) {
-      spdlog::info("unregistered {} from controller {}", worker_name_, options_.controller.to_string());
+      spdlog::info("unregistered {} from controller {}", worker_name_,
+                   options_.controller.to_string());
     } else {
-      spdlog::warn("unregistering {} failed ({})", worker_name_, describe_error_response(response.status, response.body));
+      spdlog::warn("unregistering {} failed ({})", worker_name_,
+                   describe_error_response(response.status, response.body));
     }
   } catch (const std::exception& e) {
-    spdlog::warn("unregistering {} failed ({}); the controller will expire it", worker_name_, e.what());
+    spdlog::warn("unregistering {} failed ({}); the controller will expire it", worker_name_,
+                 e.what());
   }
 }
 

@@ -28,8 +28,6 @@ int64_t pick_block(std::span<const double> block_sums, double& target) {
   return walk(block_sums, target);
 }
 
-int64_t pick_in_block(std::span<const double> probs, double target) {
-  return walk(probs, target);
-}
+int64_t pick_in_block(std::span<const double> probs, double target) { return walk(probs, target); }
 
 }  // namespace fastchat::sampling

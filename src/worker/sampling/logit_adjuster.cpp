@@ -10,7 +10,7 @@ namespace fastchat::sampling {
 namespace {
 
 constexpr uint8_t kTouched = 1;
-constexpr uint8_t kRepeated = 2;    // seen in prompt or output: repetition penalty applies
+constexpr uint8_t kRepeated = 2;  // seen in prompt or output: repetition penalty applies
 constexpr uint8_t kSuppressed = 4;
 
 }  // namespace

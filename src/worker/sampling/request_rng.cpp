@@ -12,8 +12,6 @@ uint64_t random_seed() {
 
 RequestRng::RequestRng(std::optional<uint64_t> seed) : engine_(seed ? *seed : random_seed()) {}
 
-double RequestRng::next_uniform() {
-  return static_cast<double>(engine_() >> 11) * 0x1.0p-53;
-}
+double RequestRng::next_uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
 
 }  // namespace fastchat::sampling

@@ -71,7 +71,8 @@ void apply_top_p(torch::Tensor& x, const std::vector<int64_t>& rows, const std::
 
   torch::Tensor threshold;
   if (sub.size(1) > kTopPCandidates) {
-    auto top = std::get<0>(torch::topk(sub, kTopPCandidates, -1, /*largest=*/true, /*sorted=*/true));
+    auto top =
+        std::get<0>(torch::topk(sub, kTopPCandidates, -1, /*largest=*/true, /*sorted=*/true));
     auto probs = torch::exp(top - torch::logsumexp(sub, -1, /*keepdim=*/true));
     threshold = nucleus_threshold(top, probs, top_p);
     // A float32 margin so rounding never truncates a nucleus that really is larger.
@@ -103,8 +104,7 @@ std::vector<SampledToken> Sampler::sample(const torch::Tensor& logits,
                                           std::span<const SamplingRow> rows) {
   if (logits.dim() != 2 || logits.size(0) != static_cast<int64_t>(rows.size())) {
     throw_error(ErrorCode::Internal, "sampler: logits must be [" + std::to_string(rows.size()) +
-                                         ", vocab], got " + std::to_string(logits.dim()) +
-                                         " dims");
+                                         ", vocab], got " + std::to_string(logits.dim()) + " dims");
   }
   std::vector<SampledToken> out(rows.size(),
                                 SampledToken{-1, std::numeric_limits<float>::quiet_NaN(), {}});
@@ -179,8 +179,8 @@ std::vector<int32_t> Sampler::sample_rows(const torch::Tensor& logits,
   // block of each row. Padding with zeros keeps block boundaries fixed at multiples of kCdfBlock.
   auto probs = torch::softmax(x.to(torch::kFloat64), -1);
   const int64_t blocks = (vocab + kCdfBlock - 1) / kCdfBlock;
-  probs = torch::constant_pad_nd(probs, {0, blocks * kCdfBlock - vocab}, 0).view({m, blocks,
-                                                                                  kCdfBlock});
+  probs = torch::constant_pad_nd(probs, {0, blocks * kCdfBlock - vocab}, 0)
+              .view({m, blocks, kCdfBlock});
   auto sums = probs.sum(-1).to(torch::kCPU).contiguous();
   const auto* sums_ptr = sums.data_ptr<double>();
 

@@ -7,8 +7,8 @@
 #include <span>
 #include <vector>
 
-#include "worker/sampling/logit_adjuster.h"
 #include "protocol/sampling_params.h"
+#include "worker/sampling/logit_adjuster.h"
 #include "worker/sampling/request_rng.h"
 #include "worker/sampling/sampled_token.h"
 

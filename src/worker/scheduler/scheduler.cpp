@@ -46,8 +46,8 @@ SchedulerOutput Scheduler::schedule() {
     const int32_t n = std::min(sequence->num_uncomputed(), budget);
     if (n <= 0) continue;
     if (!reserve(sequence, n, output)) continue;
-    output.chunks.push_back(
-        {sequence, sequence->num_computed, n, sequence->num_computed + n == sequence->num_tokens()});
+    output.chunks.push_back({sequence, sequence->num_computed, n,
+                             sequence->num_computed + n == sequence->num_tokens()});
     budget -= n;
   }
   // Chunks of sequences preempted after being scheduled must not run.
@@ -73,8 +73,8 @@ SchedulerOutput Scheduler::schedule() {
     waiting_.pop_front();
     sequence->status = SequenceStatus::Running;
     running_.push_back(sequence);
-    output.chunks.push_back(
-        {sequence, sequence->num_computed, n, sequence->num_computed + n == sequence->num_tokens()});
+    output.chunks.push_back({sequence, sequence->num_computed, n,
+                             sequence->num_computed + n == sequence->num_tokens()});
     budget -= n;
   }
   output.num_batched_tokens = config_.max_num_batched_tokens - budget;

@@ -42,8 +42,8 @@ Generation::Generation(engine::ModelInstance& model, Admission& admission,
   } else {
     // The client left it open: as many tokens as the context (and the KV cache) allows.
     const int64_t room = std::min<int64_t>(context, engine.kv_cache_capacity_tokens()) - prompt_len;
-    sampling.max_tokens = static_cast<int32_t>(std::clamp<int64_t>(
-        std::min<int64_t>(sampling.max_tokens, room), 1, context));
+    sampling.max_tokens = static_cast<int32_t>(
+        std::clamp<int64_t>(std::min<int64_t>(sampling.max_tokens, room), 1, context));
     sampling.min_tokens = std::min(sampling.min_tokens, sampling.max_tokens);
   }
   slot_ = admission.acquire();
@@ -72,7 +72,8 @@ protocol::GenerateDelta Generation::next() {
     if (*text.finish == engine::FinishReason::Error) {
       delta.error = Error{ErrorCode::Internal, "generation failed: " + text.error, ""};
     } else if (*text.finish == engine::FinishReason::Timeout) {
-      delta.error = Error{ErrorCode::Overloaded, "the worker is overloaded: the request " + text.error, ""};
+      delta.error =
+          Error{ErrorCode::Overloaded, "the worker is overloaded: the request " + text.error, ""};
     }
     delta.finish_reason = engine::to_string(*text.finish);
   }
@@ -97,8 +98,9 @@ std::vector<protocol::TokenLogprob> Generation::token_logprobs(
     if (!std::isnan(token.logprob)) {
       // The previous token's own text, decoded once for the chosen token and its alternatives.
       const std::string previous_text =
-          previous_token_ < 0 ? std::string()
-                              : model_.tokenizer().decode(std::vector<int32_t>{previous_token_}, false);
+          previous_token_ < 0
+              ? std::string()
+              : model_.tokenizer().decode(std::vector<int32_t>{previous_token_}, false);
       protocol::TokenLogprob entry{token_text(token.token, previous_text), token.logprob, {}};
       for (const auto& top : token.top_logprobs) {
         entry.top.emplace_back(token_text(top.token, previous_text), top.logprob);

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "worker/engine/model_instance.h"
 #include "protocol/generate_delta.h"
 #include "protocol/generate_request.h"
+#include "worker/engine/model_instance.h"
 #include "worker/service/admission.h"
 
 namespace fastchat::service {

@@ -38,8 +38,8 @@ registration::RegistrationOptions registration_options(const service::WorkerOpti
   reg.controller = http::Url::parse(options.controller_address, "--controller-address");
   reg.worker_address = options.worker_address;
   reg.model_names = options.model_names;
-  reg.heart_beat_interval = std::chrono::milliseconds(
-      static_cast<int64_t>(options.heart_beat_interval_s * 1000.0));
+  reg.heart_beat_interval =
+      std::chrono::milliseconds(static_cast<int64_t>(options.heart_beat_interval_s * 1000.0));
   if (!options.controller_token.empty()) reg.auth_token = options.controller_token;
   reg.queue_length = [&service] { return service.queue_length(); };
   return reg;

@@ -18,9 +18,10 @@ WorkerMetrics::WorkerMetrics(std::string model_name)
     : model_(std::move(model_name)),
       time_to_first_token_(
           registry_
-              .histogram(metric("time_to_first_token_seconds"),
-                         "Seconds from a request's arrival in the engine to its first output token.",
-                         {"model"}, metrics::time_to_first_token_buckets())
+              .histogram(
+                  metric("time_to_first_token_seconds"),
+                  "Seconds from a request's arrival in the engine to its first output token.",
+                  {"model"}, metrics::time_to_first_token_buckets())
               .labels({model_})),
       time_per_output_token_(
           registry_
@@ -45,9 +46,9 @@ WorkerMetrics::WorkerMetrics(std::string model_name)
                                   "error, timeout).",
                                   {"model", "finish_reason"})) {
   // Every reason from the start, so rate() sees a series before its first increment.
-  for (auto reason : {engine::FinishReason::Stop, engine::FinishReason::Length,
-                      engine::FinishReason::Abort, engine::FinishReason::Error,
-                      engine::FinishReason::Timeout}) {
+  for (auto reason :
+       {engine::FinishReason::Stop, engine::FinishReason::Length, engine::FinishReason::Abort,
+        engine::FinishReason::Error, engine::FinishReason::Timeout}) {
     finished_by_reason_.at(static_cast<size_t>(reason)) =
         &finished_.labels({model_, engine::to_string(reason)});
   }
@@ -118,8 +119,9 @@ void WorkerMetrics::add_collected_families() {
        [](const Stats& s) { return double(s.num_waiting); }},
       {"kv_cache_usage_ratio", "Share of KV cache blocks in use, from 0 to 1.", MetricType::Gauge,
        [](const Stats& s) {
-         return s.num_kv_blocks > 0 ? double(s.num_kv_blocks - s.num_free_kv_blocks) / s.num_kv_blocks
-                                    : 0.0;
+         return s.num_kv_blocks > 0
+                    ? double(s.num_kv_blocks - s.num_free_kv_blocks) / s.num_kv_blocks
+                    : 0.0;
        }},
       {"prompt_tokens_total",
        "Prompt tokens run through prefill (recomputation after preemption included).",

@@ -19,8 +19,9 @@ void add_worker_flags(CLI::App& app, WorkerOptions& options) {
   app.add_option("--port", options.port, "Port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  app.add_option("--worker-address", options.worker_address,
-                 "URL the controller and API server use to reach this worker (default http://HOST:PORT)");
+  app.add_option(
+      "--worker-address", options.worker_address,
+      "URL the controller and API server use to reach this worker (default http://HOST:PORT)");
   app.add_option("--controller-address", options.controller_address, "Controller URL")
       ->capture_default_str();
   app.add_option("--model-names", options.model_names,
@@ -31,8 +32,9 @@ void add_worker_flags(CLI::App& app, WorkerOptions& options) {
       ->check(CLI::Range(1, 1 << 20))
       ->capture_default_str();
   options.heart_beat_interval_s = registration::default_heart_beat_interval().count() / 1000.0;
-  app.add_option("--heart-beat-interval", options.heart_beat_interval_s,
-                 "Seconds between heartbeats to the controller (or FASTCHAT_WORKER_HEART_BEAT_INTERVAL)")
+  app.add_option(
+         "--heart-beat-interval", options.heart_beat_interval_s,
+         "Seconds between heartbeats to the controller (or FASTCHAT_WORKER_HEART_BEAT_INTERVAL)")
       ->check(CLI::Range(0.05, 86400.0))
       ->capture_default_str();
   app.add_option("--controller-token", options.controller_token,
@@ -55,7 +57,8 @@ void finish_worker_options(WorkerOptions& options, int bound_port) {
   http::Url::parse(options.controller_address, "--controller-address");
   if (options.no_prefix_cache) options.launch.engine.enable_prefix_caching = false;
   if (options.controller_token.empty()) {
-    if (const char* token = std::getenv("FASTCHAT_CONTROLLER_TOKEN")) options.controller_token = token;
+    if (const char* token = std::getenv("FASTCHAT_CONTROLLER_TOKEN"))
+      options.controller_token = token;
   }
   if (options.model_names.empty()) {
     auto path = options.launch.model_path.lexically_normal();

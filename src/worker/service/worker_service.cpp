@@ -1,19 +1,19 @@
 #include "worker/service/worker_service.h"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "common/json/json_fields.h"
 #include "common/json/request_body.h"
 #include "common/metrics/exposition.h"
-#include "protocol/generate_request.h"
 #include "protocol/fastchat_frames.h"
+#include "protocol/generate_request.h"
 #include "worker/service/generation.h"
 
 namespace fastchat::service {
 
-using nlohmann::json;
 using http::Execution;
+using nlohmann::json;
 
 namespace {
 
@@ -44,20 +44,20 @@ void WorkerService::set_model(engine::ModelInstance& model) {
 
 std::shared_ptr<http::Router> WorkerService::router() {
   auto router = std::make_shared<http::Router>();
-  router->add("POST", "/worker_generate_stream",
-              [this](const auto& req, auto& res) { generate_stream(req, res); },
-              Execution::Blocking);
-  router->add("POST", "/worker_generate",
-              [this](const auto& req, auto& res) { generate(req, res); },
-              Execution::Blocking);
-  router->add("POST", "/native/generate",
-              [this](const auto& req, auto& res) { native_generate(req, res); },
-              Execution::Blocking);
+  router->add(
+      "POST", "/worker_generate_stream",
+      [this](const auto& req, auto& res) { generate_stream(req, res); }, Execution::Blocking);
+  router->add(
+      "POST", "/worker_generate", [this](const auto& req, auto& res) { generate(req, res); },
+      Execution::Blocking);
+  router->add(
+      "POST", "/native/generate", [this](const auto& req, auto& res) { native_generate(req, res); },
+      Execution::Blocking);
   router->add("POST", "/worker_get_status",
               [this](const auto& req, auto& res) { get_status(req, res); });
-  router->add("POST", "/count_token",
-              [this](const auto& req, auto& res) { count_token(req, res); },
-              Execution::Blocking);
+  router->add(
+      "POST", "/count_token", [this](const auto& req, auto& res) { count_token(req, res); },
+      Execution::Blocking);
   router->add("POST", "/worker_get_conv_template",
               [this](const auto& req, auto& res) { conv_template(req, res); });
   router->add("POST", "/model_details",
@@ -71,7 +71,8 @@ std::shared_ptr<http::Router> WorkerService::router() {
 
 engine::ModelInstance& WorkerService::loaded_model() const {
   engine::ModelInstance* model = model_.load();
-  if (!model) throw_error(ErrorCode::Unavailable, "the worker is still loading its model; retry later", "");
+  if (!model)
+    throw_error(ErrorCode::Unavailable, "the worker is still loading its model; retry later", "");
   return *model;
 }
 
@@ -143,7 +144,8 @@ void WorkerService::count_token(const http::Request& request, http::Responder& o
   size_t count = 0;
   if (prompt->is_array()) {
     for (size_t i = 0; i < prompt->size(); ++i) {
-      count += model.encode_prompt(read_string((*prompt)[i], "prompt[" + std::to_string(i) + "]")).size();
+      count += model.encode_prompt(read_string((*prompt)[i], "prompt[" + std::to_string(i) + "]"))
+                   .size();
     }
   } else {
     count = model.encode_prompt(read_string(*prompt, "prompt")).size();
@@ -155,8 +157,8 @@ void WorkerService::count_token(const http::Request& request, http::Responder& o
 // "prompt_format" says what this worker renders chats with.
 void WorkerService::conv_template(const http::Request&, http::Responder& out) {
   const auto& model = loaded_model();
-  out.send(http::Response::json(
-      200, {{"conv", model.conv_template().to_fastchat_json()}, {"prompt_format", model.prompt_format()}}));
+  out.send(http::Response::json(200, {{"conv", model.conv_template().to_fastchat_json()},
+                                      {"prompt_format", model.prompt_format()}}));
 }
 
 void WorkerService::model_details(const http::Request&, http::Responder& out) {

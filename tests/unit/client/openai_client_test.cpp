@@ -25,7 +25,8 @@ using namespace std::chrono_literals;
 // Runs `call`; expects an ErrorException with this code and param whose message contains
 // `fragment`.
 template <typename Call>
-void expect_error(Call&& call, ErrorCode code, const std::string& param, const std::string& fragment) {
+void expect_error(Call&& call, ErrorCode code, const std::string& param,
+                  const std::string& fragment) {
   try {
     call();
     ADD_FAILURE() << "expected an error";
@@ -39,8 +40,9 @@ void expect_error(Call&& call, ErrorCode code, const std::string& param, const s
 std::string event(const json& payload) { return "data: " + payload.dump() + "\n\n"; }
 
 json chat_chunk(const std::string& text) {
-  return {{"object", "chat.completion.chunk"},
-          {"choices", {{{"index", 0}, {"delta", {{"content", text}}}, {"finish_reason", nullptr}}}}};
+  return {
+      {"object", "chat.completion.chunk"},
+      {"choices", {{{"index", 0}, {"delta", {{"content", text}}}, {"finish_reason", nullptr}}}}};
 }
 
 OpenAiClient client_for(const std::string& address, OpenAiClientOptions options = {}) {
@@ -59,15 +61,16 @@ struct FakeServer {
   json last_body;
 
   FakeServer() {
-    loopback.router->add("POST", "/v1/chat/completions",
-                         [this](const http::Request& request, http::Responder& out) {
-                           authorization = std::string(request.header("Authorization").value_or(""));
-                           last_body = json::parse(request.body);
-                           auto stream = out.stream(200, "text/event-stream");
-                           for (const auto& e : events) stream->write(e);
-                           stream->close();
-                         },
-                         http::Execution::Blocking);
+    loopback.router->add(
+        "POST", "/v1/chat/completions",
+        [this](const http::Request& request, http::Responder& out) {
+          authorization = std::string(request.header("Authorization").value_or(""));
+          last_body = json::parse(request.body);
+          auto stream = out.stream(200, "text/event-stream");
+          for (const auto& e : events) stream->write(e);
+          stream->close();
+        },
+        http::Execution::Blocking);
     loopback.router->add("POST", "/v1/models", [this](const http::Request&, http::Responder& out) {
       out.send(http::Response::json(models_status, models_body));
     });
@@ -89,7 +92,8 @@ TEST(OpenAiClient, StreamsParsedChunksUntilDone) {
   const auto outcome = client.stream("/chat/completions", R"({"stream": true, "n": 1})",
                                      [&](const openai::StreamChunk& chunk) {
                                        for (const auto& choice : chunk.choices) text += choice.text;
-                                       if (chunk.usage) usage_tokens = chunk.usage->completion_tokens;
+                                       if (chunk.usage)
+                                         usage_tokens = chunk.usage->completion_tokens;
                                        return true;
                                      });
   EXPECT_TRUE(outcome.ok()) << outcome.message;
@@ -105,10 +109,12 @@ TEST(OpenAiClient, SaysHowAStreamEnded) {
   const auto client = client_for(server.loopback.address());
   auto end_of = [&](std::vector<std::string> events) {
     server.events = std::move(events);
-    return client.stream("/chat/completions", "{}", [](const openai::StreamChunk&) { return true; });
+    return client.stream("/chat/completions", "{}",
+                         [](const openai::StreamChunk&) { return true; });
   };
-  auto error = end_of({event(chat_chunk("a")),
-                       event({{"error", {{"message", "worker died"}, {"type", "upstream_error"}}}})});
+  auto error =
+      end_of({event(chat_chunk("a")),
+              event({{"error", {{"message", "worker died"}, {"type", "upstream_error"}}}})});
   EXPECT_EQ(error.end, StreamEnd::StreamError);
   EXPECT_EQ(error.message, "worker died");
   ASSERT_TRUE(error.error.has_value());
@@ -123,9 +129,8 @@ TEST(OpenAiClient, SaysHowAStreamEnded) {
 
   server.events = {event(chat_chunk("a")), event(chat_chunk("b")), "data: [DONE]\n\n"};
   int seen = 0;
-  auto stopped = client.stream("/chat/completions", "{}", [&](const openai::StreamChunk&) {
-    return ++seen < 1;
-  });
+  auto stopped = client.stream("/chat/completions", "{}",
+                               [&](const openai::StreamChunk&) { return ++seen < 1; });
   EXPECT_EQ(stopped.end, StreamEnd::Stopped);
   EXPECT_EQ(seen, 1);
 }
@@ -133,9 +138,11 @@ TEST(OpenAiClient, SaysHowAStreamEnded) {
 TEST(OpenAiClient, AnHttpErrorCarriesTheServersEnvelope) {
   RawHttpPeer peer([](int fd) {
     const std::string body = R"({"error":{"message":"queue full","type":"rate_limit_exceeded"}})";
-    RawHttpPeer::write_all(fd, "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
-                               "Content-Length: " + std::to_string(body.size()) +
-                               "\r\nConnection: close\r\n\r\n" + body);
+    RawHttpPeer::write_all(fd,
+                           "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
+                           "Content-Length: " +
+                               std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
+                               body);
   });
   const auto client = client_for(peer.address());
   const auto outcome = client.stream("/chat/completions", "{}", [](const auto&) { return true; });
@@ -150,14 +157,16 @@ TEST(OpenAiClient, AnHttpErrorCarriesTheServersEnvelope) {
 TEST(OpenAiClient, TimeoutsAndRefusedConnections) {
   std::atomic<bool> release{false};
   RawHttpPeer silent([&](int fd) {
-    RawHttpPeer::write_all(fd, std::string(RawHttpPeer::kChunkedHead) +
-                                   RawHttpPeer::chunk(event(chat_chunk("a"))));
+    RawHttpPeer::write_all(
+        fd, std::string(RawHttpPeer::kChunkedHead) + RawHttpPeer::chunk(event(chat_chunk("a"))));
     for (int i = 0; i < 200 && !release; ++i) std::this_thread::sleep_for(10ms);
   });
   OpenAiClientOptions options;
   options.read_timeout = 200ms;
-  auto outcome = client_for(silent.address(), options)
-                     .stream("/chat/completions", "{}", [](const auto&) { return true; });
+  auto outcome =
+      client_for(silent.address(), options).stream("/chat/completions", "{}", [](const auto&) {
+        return true;
+      });
   EXPECT_EQ(outcome.end, StreamEnd::Timeout) << outcome.message;
 
   // The total timeout cuts a stream that keeps sending but never ends.
@@ -170,14 +179,17 @@ TEST(OpenAiClient, TimeoutsAndRefusedConnections) {
   });
   options.read_timeout = 2s;
   options.total_timeout = 300ms;
-  outcome = client_for(endless.address(), options)
-                .stream("/chat/completions", "{}", [](const auto&) { return true; });
+  outcome =
+      client_for(endless.address(), options).stream("/chat/completions", "{}", [](const auto&) {
+        return true;
+      });
   EXPECT_EQ(outcome.end, StreamEnd::Timeout) << outcome.message;
   release = true;
 
   // Nothing listens on port 1 of loopback.
-  outcome = client_for("http://127.0.0.1:1").stream("/chat/completions", "{}",
-                                                    [](const auto&) { return true; });
+  outcome = client_for("http://127.0.0.1:1").stream("/chat/completions", "{}", [](const auto&) {
+    return true;
+  });
   EXPECT_EQ(outcome.end, StreamEnd::Connection) << outcome.message;
 }
 
@@ -186,8 +198,10 @@ TEST(OpenAiClient, PostReturnsTheAnswerOrThrowsTheServersError) {
   const auto client = client_for(server.loopback.address());
   EXPECT_EQ(client.post("/models", "{}"), server.models_body);
   server.models_status = 404;
-  server.models_body = {{"error", {{"message", "The model 'x' does not exist"},
-                                   {"type", "not_found_error"}, {"param", "model"}}}};
+  server.models_body = {{"error",
+                         {{"message", "The model 'x' does not exist"},
+                          {"type", "not_found_error"},
+                          {"param", "model"}}}};
   expect_error([&] { client.post("/models", "{}"); }, ErrorCode::NotFound, "model",
                "The model 'x' does not exist");
   server.models_status = 502;

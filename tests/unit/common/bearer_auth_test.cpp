@@ -11,7 +11,7 @@ TEST(ConstantTimeEqual, ComparesWholeTokens) {
   EXPECT_FALSE(constant_time_equal("s3cret", "s3cret!"));
   EXPECT_FALSE(constant_time_equal("s3cret", "S3cret"));
   EXPECT_FALSE(constant_time_equal("s3cret", ""));
-  EXPECT_FALSE(constant_time_equal("", ""));  // no configured token never matches
+  EXPECT_FALSE(constant_time_equal("", ""));        // no configured token never matches
   EXPECT_FALSE(constant_time_equal("ab", "abab"));  // the index wraps; length must still match
 }
 

@@ -53,7 +53,7 @@ TEST(ClientStreamTest, ReadsAChunkedBodyAsItArrivesWithoutBlocking) {
     }
   }
   EXPECT_EQ(body, "one ");
-  EXPECT_FALSE(stream.next_buffered());  // nothing buffered: a caller goes back to polling
+  EXPECT_FALSE(stream.next_buffered());      // nothing buffered: a caller goes back to polling
   EXPECT_FALSE(stream.receive_available());  // and nothing on the socket: no waiting either
   EXPECT_FALSE(stream.done());
   go.set_value();
@@ -92,7 +92,8 @@ TEST(ClientStreamTest, ABodyEndedByClosingTheConnectionIsComplete) {
 
 TEST(ClientStreamTest, AChunkedBodyCutShortIsAnError) {
   RawHttpPeer peer([](int fd) {
-    RawHttpPeer::write_all(fd, std::string(RawHttpPeer::kChunkedHead) + RawHttpPeer::chunk("partial"));
+    RawHttpPeer::write_all(fd,
+                           std::string(RawHttpPeer::kChunkedHead) + RawHttpPeer::chunk("partial"));
   });  // closes without the last chunk
   ClientStream stream(url_of(peer), "POST", "/x", "{}", {});
   try {
@@ -100,7 +101,8 @@ TEST(ClientStreamTest, AChunkedBodyCutShortIsAnError) {
     FAIL() << "a truncated body was accepted";
   } catch (const ClientError& e) {
     EXPECT_EQ(e.error().code, ErrorCode::UpstreamFailed);
-    EXPECT_NE(e.error().message.find("POST http://127.0.0.1:"), std::string::npos) << e.error().message;
+    EXPECT_NE(e.error().message.find("POST http://127.0.0.1:"), std::string::npos)
+        << e.error().message;
     EXPECT_TRUE(e.connected());
   }
 }

@@ -28,14 +28,16 @@ class HttpServerPoolTest : public ::testing::Test {
  protected:
   // /block waits at the gate then answers 200 "done"; /health answers inline.
   void start(size_t threads, size_t queue) {
-    router_->add("POST", "/block", [gate = gate_, this](const Request&, Responder& out) {
-      ++handled_;
-      gate->enter();
-      out.send(Response::text(200, "done"));
-    }, Execution::Blocking);
-    router_->add("GET", "/health", [](const Request&, Responder& out) {
-      out.send(Response::text(200, "ok"));
-    });
+    router_->add(
+        "POST", "/block",
+        [gate = gate_, this](const Request&, Responder& out) {
+          ++handled_;
+          gate->enter();
+          out.send(Response::text(200, "done"));
+        },
+        Execution::Blocking);
+    router_->add("GET", "/health",
+                 [](const Request&, Responder& out) { out.send(Response::text(200, "ok")); });
     ServerOptions options;
     options.port = 0;
     options.handler_threads = threads;
@@ -73,7 +75,7 @@ TEST_F(HttpServerPoolTest, BlockingRoutesRunConcurrentlyUpToThePoolSize) {
   ASSERT_TRUE(gate_->wait_entered(3));
   calls.push_back(post_block());
   ASSERT_TRUE(eventually([&] { return server_->in_flight() == 4; }));
-  EXPECT_EQ(handled_, 3);  // the fourth waits for a thread
+  EXPECT_EQ(handled_, 3);                                           // the fourth waits for a thread
   EXPECT_EQ(send_request(url_, "GET", "/health", "").status, 200);  // inline routes go on
   gate_->open();
   for (auto& call : calls) EXPECT_EQ(call.get(), 200);
@@ -119,17 +121,21 @@ TEST_F(HttpServerPoolTest, DrainWaitsForQueuedAndRunningWork) {
 
 TEST_F(HttpServerPoolTest, StopDropsQueuedRequestsAndHangsOnNothing) {
   auto running_stream = std::make_shared<std::promise<void>>();
-  router_->add("POST", "/stream", [running_stream](const Request&, Responder& out) {
-    auto stream = out.stream(200, "text/plain");
-    running_stream->set_value();
-    // Until the server's stop cuts the connection (bounded, should that never come).
-    for (int i = 0; i < 2000 && stream->write("x"); ++i) std::this_thread::sleep_for(5ms);
-  }, Execution::Blocking);
+  router_->add(
+      "POST", "/stream",
+      [running_stream](const Request&, Responder& out) {
+        auto stream = out.stream(200, "text/plain");
+        running_stream->set_value();
+        // Until the server's stop cuts the connection (bounded, should that never come).
+        for (int i = 0; i < 2000 && stream->write("x"); ++i) std::this_thread::sleep_for(5ms);
+      },
+      Execution::Blocking);
   start(1, 4);
   auto streaming = std::async(std::launch::async, [url = url_] {
     try {
-      stream_request(url, "POST", "/stream", "{}", {}, [](int, const Headers&) { return true; },
-                     [](std::string_view) { return true; });
+      stream_request(
+          url, "POST", "/stream", "{}", {}, [](int, const Headers&) { return true; },
+          [](std::string_view) { return true; });
     } catch (const ClientError&) {
     }
   });

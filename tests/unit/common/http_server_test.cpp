@@ -33,7 +33,9 @@ class RawSocket {
   }
   ~RawSocket() { ::close(fd_); }
   bool connected() const { return connected_; }
-  void send(const std::string& data) { ASSERT_EQ(::send(fd_, data.data(), data.size(), 0), (ssize_t)data.size()); }
+  void send(const std::string& data) {
+    ASSERT_EQ(::send(fd_, data.data(), data.size(), 0), (ssize_t)data.size());
+  }
   // Reads until `needle` shows up, EOF or the 5 s receive timeout.
   std::string read_until(const std::string& needle) {
     std::string out;
@@ -54,7 +56,9 @@ class RawSocket {
     }
     return false;
   }
-  void set_receive_buffer(int bytes) { ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)); }
+  void set_receive_buffer(int bytes) {
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+  }
 
  private:
   int fd_;
@@ -90,9 +94,10 @@ TEST_F(HttpServerTest, InlineAndBlockingHandlersAnswer) {
   router_->add("GET", "/hello", [](const Request& r, Responder& out) {
     out.send(Response::json(200, {{"path", r.target}}));
   });
-  router_->add("POST", "/echo", [](const Request& r, Responder& out) {
-    out.send(Response::text(200, r.body));
-  }, Execution::Blocking);
+  router_->add(
+      "POST", "/echo",
+      [](const Request& r, Responder& out) { out.send(Response::text(200, r.body)); },
+      Execution::Blocking);
   start();
   auto hello = send_request(url_, "GET", "/hello?x=1", "");
   EXPECT_EQ(hello.status, 200);
@@ -103,7 +108,8 @@ TEST_F(HttpServerTest, InlineAndBlockingHandlersAnswer) {
 }
 
 TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
-  router_->add("GET", "/n", [](const Request&, Responder& out) { out.send(Response::text(200, "ok")); });
+  router_->add("GET", "/n",
+               [](const Request&, Responder& out) { out.send(Response::text(200, "ok")); });
   start();
   RawSocket socket(url_.port);
   ASSERT_TRUE(socket.connected());
@@ -115,7 +121,8 @@ TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
 }
 
 TEST_F(HttpServerTest, BodyOverTheLimitIs413WithTheServicesErrorShape) {
-  router_->add("POST", "/echo", [](const Request& r, Responder& out) { out.send(Response::text(200, r.body)); });
+  router_->add("POST", "/echo",
+               [](const Request& r, Responder& out) { out.send(Response::text(200, r.body)); });
   ServerOptions options;
   options.max_body_bytes = 1024;
   start(options);
@@ -141,11 +148,14 @@ TEST_F(HttpServerTest, MalformedRequestIs400AndOversizedHeadersAre431) {
 }
 
 TEST_F(HttpServerTest, StreamsChunksInOrder) {
-  router_->add("POST", "/stream", [](const Request&, Responder& out) {
-    auto stream = out.stream(200, "text/event-stream");
-    for (int i = 0; i < 50; ++i) ASSERT_TRUE(stream->write(piece(i)));
-    stream->close();
-  }, Execution::Blocking);
+  router_->add(
+      "POST", "/stream",
+      [](const Request&, Responder& out) {
+        auto stream = out.stream(200, "text/event-stream");
+        for (int i = 0; i < 50; ++i) ASSERT_TRUE(stream->write(piece(i)));
+        stream->close();
+      },
+      Execution::Blocking);
   start();
   std::string received;
   int content_type_seen = 0;
@@ -172,18 +182,22 @@ TEST_F(HttpServerTest, ClientDisconnectIsReportedToTheProducer) {
   std::promise<void> gone;
   auto gone_future = gone.get_future();
   std::atomic<bool> write_failed{false};
-  router_->add("POST", "/stream", [&](const Request&, Responder& out) {
-    auto stream = out.stream(200, "text/plain");
-    stream->on_client_gone([&] { gone.set_value(); });
-    stream->write("first");
-    // Wait like a producer blocked on the engine: only the callback can wake us.
-    if (gone_future.wait_for(5s) == std::future_status::ready) {
-      write_failed = !stream->write("late");
-    }
-  }, Execution::Blocking);
+  router_->add(
+      "POST", "/stream",
+      [&](const Request&, Responder& out) {
+        auto stream = out.stream(200, "text/plain");
+        stream->on_client_gone([&] { gone.set_value(); });
+        stream->write("first");
+        // Wait like a producer blocked on the engine: only the callback can wake us.
+        if (gone_future.wait_for(5s) == std::future_status::ready) {
+          write_failed = !stream->write("late");
+        }
+      },
+      Execution::Blocking);
   start();
-  stream_request(url_, "POST", "/stream", "", {}, [](int, const Headers&) { return true; },
-                 [](std::string_view) { return false; });
+  stream_request(
+      url_, "POST", "/stream", "", {}, [](int, const Headers&) { return true; },
+      [](std::string_view) { return false; });
   EXPECT_EQ(gone_future.wait_for(5s), std::future_status::ready);
   for (int i = 0; i < 100 && !write_failed; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_TRUE(write_failed);
@@ -191,15 +205,18 @@ TEST_F(HttpServerTest, ClientDisconnectIsReportedToTheProducer) {
 
 TEST_F(HttpServerTest, StalledClientMakesWritesFailAfterTheTimeout) {
   std::promise<int> writes_until_failure;
-  router_->add("GET", "/flood", [&](const Request&, Responder& out) {
-    auto stream = out.stream(200, "text/plain");
-    std::string chunk(64 * 1024, 'z');
-    int i = 0;
-    for (; i < 2000; ++i) {
-      if (!stream->write(chunk)) break;
-    }
-    writes_until_failure.set_value(i);
-  }, Execution::Blocking);
+  router_->add(
+      "GET", "/flood",
+      [&](const Request&, Responder& out) {
+        auto stream = out.stream(200, "text/plain");
+        std::string chunk(64 * 1024, 'z');
+        int i = 0;
+        for (; i < 2000; ++i) {
+          if (!stream->write(chunk)) break;
+        }
+        writes_until_failure.set_value(i);
+      },
+      Execution::Blocking);
   ServerOptions options;
   options.write_timeout = 300ms;
   options.max_queued_stream_bytes = 128 * 1024;
@@ -216,24 +233,29 @@ TEST_F(HttpServerTest, DrainKeepsServingClosesConnectionsAndWaitsForStreamsInFli
   std::promise<void> release;
   auto released = release.get_future().share();
   std::promise<void> streaming;
-  router_->add("GET", "/n", [](const Request&, Responder& out) { out.send(Response::text(200, "ok")); });
-  router_->add("POST", "/stream", [&, released](const Request&, Responder& out) {
-    auto stream = out.stream(200, "text/plain");
-    stream->write("first;");
-    streaming.set_value();
-    (void)released.wait_for(5s);
-    stream->write("last;");
-  }, Execution::Blocking);
+  router_->add("GET", "/n",
+               [](const Request&, Responder& out) { out.send(Response::text(200, "ok")); });
+  router_->add(
+      "POST", "/stream",
+      [&, released](const Request&, Responder& out) {
+        auto stream = out.stream(200, "text/plain");
+        stream->write("first;");
+        streaming.set_value();
+        (void)released.wait_for(5s);
+        stream->write("last;");
+      },
+      Execution::Blocking);
   start();
   EXPECT_EQ(server_->in_flight(), 0u);
   EXPECT_TRUE(server_->wait_idle(std::chrono::steady_clock::now()));
   std::string received;
   std::thread client([&] {
-    stream_request(url_, "POST", "/stream", "{}", {}, [](int, const Headers&) { return true; },
-                   [&](std::string_view data) {
-                     received.append(data);
-                     return true;
-                   });
+    stream_request(
+        url_, "POST", "/stream", "{}", {}, [](int, const Headers&) { return true; },
+        [&](std::string_view data) {
+          received.append(data);
+          return true;
+        });
   });
   ASSERT_EQ(streaming.get_future().wait_for(5s), std::future_status::ready);
   EXPECT_EQ(server_->in_flight(), 1u);
@@ -258,18 +280,22 @@ TEST_F(HttpServerTest, StopCutsAStreamAndTellsItsProducerAtOnce) {
   std::promise<void> gone;
   auto gone_future = gone.get_future();
   std::promise<void> streaming;
-  router_->add("POST", "/stream", [&](const Request&, Responder& out) {
-    auto stream = out.stream(200, "text/plain");
-    stream->on_client_gone([&] { gone.set_value(); });
-    stream->write("first;");
-    streaming.set_value();
-    (void)gone_future.wait_for(5s);  // a producer blocked elsewhere: only the callback wakes it
-  }, Execution::Blocking);
+  router_->add(
+      "POST", "/stream",
+      [&](const Request&, Responder& out) {
+        auto stream = out.stream(200, "text/plain");
+        stream->on_client_gone([&] { gone.set_value(); });
+        stream->write("first;");
+        streaming.set_value();
+        (void)gone_future.wait_for(5s);  // a producer blocked elsewhere: only the callback wakes it
+      },
+      Execution::Blocking);
   start();
   std::thread client([&] {
     try {
-      stream_request(url_, "POST", "/stream", "{}", {}, [](int, const Headers&) { return true; },
-                     [](std::string_view) { return true; });
+      stream_request(
+          url_, "POST", "/stream", "{}", {}, [](int, const Headers&) { return true; },
+          [](std::string_view) { return true; });
     } catch (const ClientError&) {
     }
   });
@@ -284,7 +310,8 @@ TEST_F(HttpServerTest, StopCutsAStreamAndTellsItsProducerAtOnce) {
 }
 
 TEST_F(HttpServerTest, ConnectionsOverTheCapGet503) {
-  router_->add("GET", "/x", [](const Request&, Responder& out) { out.send(Response::text(200, "ok")); });
+  router_->add("GET", "/x",
+               [](const Request&, Responder& out) { out.send(Response::text(200, "ok")); });
   ServerOptions options;
   options.max_connections = 1;
   start(options);
@@ -306,10 +333,13 @@ TEST_F(HttpServerTest, SlowRequestIsCutOffByTheReadTimeout) {
 }
 
 TEST_F(HttpServerTest, ClientTimeoutsAndCapsAreErrorsNotHangs) {
-  router_->add("GET", "/slow", [](const Request&, Responder& out) {
-    std::this_thread::sleep_for(1s);
-    out.send(Response::text(200, "late"));
-  }, Execution::Blocking);
+  router_->add(
+      "GET", "/slow",
+      [](const Request&, Responder& out) {
+        std::this_thread::sleep_for(1s);
+        out.send(Response::text(200, "late"));
+      },
+      Execution::Blocking);
   router_->add("GET", "/big", [](const Request&, Responder& out) {
     out.send(Response::text(200, std::string(100000, 'b')));
   });

@@ -71,6 +71,5 @@ TEST(RequestBody, DepthIsLimitedTo64Levels) {
   expect_invalid([&] { parse_request_body(objects); }, "", "nested deeper");
 }
 
-
 }  // namespace
 }  // namespace fastchat

@@ -23,8 +23,10 @@ Request make(std::string method, std::string path) {
 
 TEST(RouterTest, RoutesByMethodAndPath) {
   Router router;
-  router.add("GET", "/a", [](const Request&, Responder& r) { r.send(Response::text(200, "get a")); });
-  router.add("POST", "/a", [](const Request&, Responder& r) { r.send(Response::text(201, "post a")); });
+  router.add("GET", "/a",
+             [](const Request&, Responder& r) { r.send(Response::text(200, "get a")); });
+  router.add("POST", "/a",
+             [](const Request&, Responder& r) { r.send(Response::text(201, "post a")); });
   RecordingResponder get, post;
   router.dispatch(make("GET", "/a"), get);
   router.dispatch(make("POST", "/a"), post);
@@ -65,7 +67,8 @@ TEST(RouterTest, ErrorsBecomeRenderedResponsesAndSurprisesA500WithoutDetails) {
 }
 
 TEST(RouterTest, CustomRendererShapesErrors) {
-  Router router([](const Error& e) { return Response::text(http_status(e.code), "E:" + e.message); });
+  Router router(
+      [](const Error& e) { return Response::text(http_status(e.code), "E:" + e.message); });
   RecordingResponder r;
   router.dispatch(make("GET", "/none"), r);
   EXPECT_EQ(r.response->status, 404);

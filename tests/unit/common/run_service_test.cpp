@@ -58,9 +58,9 @@ class FakeProgram final : public ServerProgram {
     http::Url url{"127.0.0.1", server_.port(), ""};
     client_ = std::thread([url] {
       try {
-        http::stream_request(url, "GET", "/hold", "", {},
-                             [](int, const http::Headers&) { return true; },
-                             [](std::string_view) { return true; });
+        http::stream_request(
+            url, "GET", "/hold", "", {}, [](int, const http::Headers&) { return true; },
+            [](std::string_view) { return true; });
       } catch (const http::ClientError&) {
       }
     });
@@ -70,10 +70,13 @@ class FakeProgram final : public ServerProgram {
  private:
   static std::shared_ptr<http::Router> router() {
     auto router = std::make_shared<http::Router>();
-    router->add("GET", "/hold", [](const http::Request&, http::Responder& out) {
-      auto stream = out.stream(200, "text/plain");
-      for (int i = 0; i < 4000 && stream->write("x"); ++i) std::this_thread::sleep_for(5ms);
-    }, http::Execution::Blocking);
+    router->add(
+        "GET", "/hold",
+        [](const http::Request&, http::Responder& out) {
+          auto stream = out.stream(200, "text/plain");
+          for (int i = 0; i < 4000 && stream->write("x"); ++i) std::this_thread::sleep_for(5ms);
+        },
+        http::Execution::Blocking);
     return router;
   }
 
@@ -87,9 +90,8 @@ class FakeProgram final : public ServerProgram {
 // test matches.
 int run_in_child(double drain_timeout_s, FakeProgram::Step listening) {
   ::dup2(STDERR_FILENO, STDOUT_FILENO);
-  return run_service("fake-server", drain_timeout_s, [&] {
-    return std::make_unique<FakeProgram>(std::move(listening));
-  });
+  return run_service("fake-server", drain_timeout_s,
+                     [&] { return std::make_unique<FakeProgram>(std::move(listening)); });
 }
 
 TEST(RunServiceDeathTest, ASignalDrainsAndExitsZeroAfterTheStepsInOrder) {

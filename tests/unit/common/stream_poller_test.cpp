@@ -88,7 +88,8 @@ TEST(StreamPollerTest, AYieldingConsumerGetsTheStreamBackToReadOnItself) {
 TEST(StreamPollerTest, CancellationStopsASilentStreamAndTheCallerClosesIt) {
   std::promise<bool> client_closed;
   RawHttpPeer peer([&](int fd) {
-    RawHttpPeer::write_all(fd, std::string(RawHttpPeer::kChunkedHead) + RawHttpPeer::chunk("first"));
+    RawHttpPeer::write_all(fd,
+                           std::string(RawHttpPeer::kChunkedHead) + RawHttpPeer::chunk("first"));
     client_closed.set_value(RawHttpPeer::wait_client_closed(fd, 10000));
   });
   StreamPoller poller;
@@ -101,7 +102,8 @@ TEST(StreamPollerTest, CancellationStopsASilentStreamAndTheCallerClosesIt) {
                              return PieceVerdict::Continue;
                            },
                            [&] { return cancelled.load(); }};
-    auto follow = std::async(std::launch::async, [&] { return poller.follow(stream, consumer, kTimeout); });
+    auto follow =
+        std::async(std::launch::async, [&] { return poller.follow(stream, consumer, kTimeout); });
     for (int i = 0; i < 500 && !got_first; ++i) std::this_thread::sleep_for(10ms);
     ASSERT_TRUE(got_first);
     cancelled = true;  // the peer stays silent: only the poller's sweep can notice this

@@ -25,9 +25,9 @@ TEST(UrlTest, ParsesHostPortAndBasePath) {
 }
 
 TEST(UrlTest, RejectsWhatIsNotAPlainHttpUrl) {
-  for (const char* bad : {"https://a:1", "ftp://a", "a:1", "http://", "http://a:0", "http://a:99999",
-                          "http://a:1x", "http://u:p@a:1", "http://a:1/x?y", "http://a b:1",
-                          "http://[::1:80"}) {
+  for (const char* bad :
+       {"https://a:1", "ftp://a", "a:1", "http://", "http://a:0", "http://a:99999", "http://a:1x",
+        "http://u:p@a:1", "http://a:1/x?y", "http://a b:1", "http://[::1:80"}) {
     try {
       Url::parse(bad, "worker_name", true);
       FAIL() << bad;

@@ -45,7 +45,8 @@ TEST(ControllerServer, ServesFastChatProtocolOverHttp) {
   const auto controller = local(server.port());
   const auto worker_name = local(worker->port()).to_string();
 
-  auto r = http::post_json(controller, "/register_worker", json{{"worker_name", worker_name}}.dump());
+  auto r =
+      http::post_json(controller, "/register_worker", json{{"worker_name", worker_name}}.dump());
   EXPECT_EQ(r.status, 401);
   http::ClientOptions auth;
   auth.headers.emplace_back("Authorization", "Bearer tok");
@@ -66,7 +67,8 @@ TEST(ControllerServer, ServesFastChatProtocolOverHttp) {
 
   // A worker that went away: registration without status names it in a 502.
   worker.reset();  // destroyed, not just stopped: stop() may leave the listener open
-  r = http::post_json(controller, "/register_worker", json{{"worker_name", worker_name}}.dump(), auth);
+  r = http::post_json(controller, "/register_worker", json{{"worker_name", worker_name}}.dump(),
+                      auth);
   EXPECT_EQ(r.status, 502);
   EXPECT_NE(r.body.find(worker_name), std::string::npos);
   server.stop();
@@ -156,8 +158,9 @@ TEST(ControllerExecutable, AnnouncesItsPortServesAndStopsOnSigterm) {
   std::this_thread::sleep_for(800ms);
   EXPECT_EQ(json::parse(http::post_json(controller, "/list_models", "").body),
             json({{"models", json::array()}}));
-  EXPECT_NE(child.read_until("removed worker", 2s).find("removed worker http://127.0.0.1:9 (models: m)"),
-            std::string::npos);
+  EXPECT_NE(
+      child.read_until("removed worker", 2s).find("removed worker http://127.0.0.1:9 (models: m)"),
+      std::string::npos);
 
   kill(child.pid, SIGTERM);
   EXPECT_EQ(child.wait_exit(), 0);

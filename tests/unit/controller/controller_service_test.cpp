@@ -55,11 +55,12 @@ class ControllerServiceTest : public ::testing::Test {
   }
   FakeResponder register_worker(const std::string& name, std::vector<std::string> models,
                                 int queue_length = 0, bool multimodal = false) {
-    return post("/register_worker",
-                {{"worker_name", name},
-                 {"check_heart_beat", true},
-                 {"worker_status", {{"model_names", models}, {"speed", 1}, {"queue_length", queue_length}}},
-                 {"multimodal", multimodal}});
+    return post(
+        "/register_worker",
+        {{"worker_name", name},
+         {"check_heart_beat", true},
+         {"worker_status", {{"model_names", models}, {"speed", 1}, {"queue_length", queue_length}}},
+         {"multimodal", multimodal}});
   }
   static void expect_error(const FakeResponder& r, int status, const std::string& param) {
     EXPECT_EQ(r.status(), status) << r.response().body;
@@ -93,7 +94,8 @@ TEST_F(ControllerServiceTest, RegistersWithoutStatusByAskingTheWorker) {
     if (!missing.is_null()) body["worker_status"] = missing;
     EXPECT_EQ(post("/register_worker", body).status(), 200);
   }
-  EXPECT_EQ(workers_.calls, (std::vector<std::string>{"http://localhost:21002", "http://localhost:21002"}));
+  EXPECT_EQ(workers_.calls,
+            (std::vector<std::string>{"http://localhost:21002", "http://localhost:21002"}));
   EXPECT_EQ(registry_.find("http://localhost:21002")->status.model_names,
             (std::vector<std::string>{"a", "b"}));
   EXPECT_FALSE(registry_.find("http://localhost:21002")->check_heart_beat);
@@ -111,7 +113,10 @@ TEST_F(ControllerServiceTest, RegistrationValidatesEveryField) {
   const json ok_status = {{"model_names", {"m"}}, {"speed", 1}, {"queue_length", 0}};
   auto with_status = [&](const char* key, json value) {
     json s = ok_status;
-    if (value.is_discarded()) s.erase(key); else s[key] = value;
+    if (value.is_discarded())
+      s.erase(key);
+    else
+      s[key] = value;
     return json{{"worker_name", "http://127.0.0.1:1"}, {"worker_status", s}};
   };
   const json discarded = json(json::value_t::discarded);
@@ -141,15 +146,17 @@ TEST_F(ControllerServiceTest, RegistrationValidatesEveryField) {
   }
   expect_error(call("POST", "/register_worker", "{not json"), 400, "");
   expect_error(call("POST", "/register_worker", "[1]"), 400, "");
-  expect_error(call("POST", "/register_worker", std::string(100000, '[') + std::string(100000, ']')),
-               400, "");  // nesting that would exhaust the stack
+  expect_error(
+      call("POST", "/register_worker", std::string(100000, '[') + std::string(100000, ']')), 400,
+      "");  // nesting that would exhaust the stack
   EXPECT_EQ(registry_.size(), 0u);
   EXPECT_TRUE(workers_.calls.empty());
 }
 
 TEST_F(ControllerServiceTest, HeartbeatUpdatesKnownWorkersAndAsksOthersToReRegister) {
   register_worker("http://127.0.0.1:21002", {"m"});
-  auto r = post("/receive_heart_beat", {{"worker_name", "http://127.0.0.1:21002"}, {"queue_length", 4}});
+  auto r =
+      post("/receive_heart_beat", {{"worker_name", "http://127.0.0.1:21002"}, {"queue_length", 4}});
   EXPECT_EQ(r.status(), 200);
   EXPECT_EQ(r.json(), json({{"exist", true}}));
   EXPECT_EQ(registry_.find("http://127.0.0.1:21002")->status.queue_length, 4);
@@ -191,7 +198,8 @@ TEST_F(ControllerServiceTest, GetWorkerAddressDispatchesAndHonoursExclude) {
   expect_error(post("/get_worker_address", json::object()), 400, "model");
   expect_error(post("/get_worker_address", {{"model", 3}}), 400, "model");
   expect_error(post("/get_worker_address", {{"model", "m"}, {"exclude", "x"}}), 400, "exclude");
-  expect_error(post("/get_worker_address", {{"model", "m"}, {"exclude", {"nope"}}}), 400, "exclude");
+  expect_error(post("/get_worker_address", {{"model", "m"}, {"exclude", {"nope"}}}), 400,
+               "exclude");
 }
 
 TEST_F(ControllerServiceTest, UnregisterRemovesTheWorker) {
@@ -238,7 +246,8 @@ TEST_F(ControllerServiceTest, TestConnectionAndHealth) {
 }
 
 TEST_F(ControllerServiceTest, RefusesHostsOutsideTheAllowlistWithoutCallingThem) {
-  for (const char* name : {"http://169.254.169.254:80", "http://10.0.0.5:21002", "http://evil.com:1"}) {
+  for (const char* name :
+       {"http://169.254.169.254:80", "http://10.0.0.5:21002", "http://evil.com:1"}) {
     SCOPED_TRACE(name);
     auto r = post("/register_worker", {{"worker_name", name}});  // would need a status fetch
     expect_error(r, 403, "worker_name");
@@ -268,14 +277,15 @@ TEST_F(AuthenticatedControllerTest, WriteRoutesNeedTheBearerToken) {
   const json beat = {{"worker_name", "http://10.1.2.3:21002"}, {"queue_length", 1}};
   const json unreg = {{"worker_name", "http://10.1.2.3:21002"}};
   const std::vector<std::pair<std::string, json>> routes = {
-      {"/register_worker", reg}, {"/receive_heart_beat", beat},
-      {"/refresh_all_workers", json::object()}, {"/unregister_worker", unreg}};
-  const std::vector<http::Headers> bad = {
-      {},
-      {{"Authorization", "Bearer s3cret-tokeN"}},
-      {{"Authorization", "Bearer s3cret"}},
-      {{"Authorization", "Basic s3cret-token"}},
-      {{"Authorization", "s3cret-token"}}};
+      {"/register_worker", reg},
+      {"/receive_heart_beat", beat},
+      {"/refresh_all_workers", json::object()},
+      {"/unregister_worker", unreg}};
+  const std::vector<http::Headers> bad = {{},
+                                          {{"Authorization", "Bearer s3cret-tokeN"}},
+                                          {{"Authorization", "Bearer s3cret"}},
+                                          {{"Authorization", "Basic s3cret-token"}},
+                                          {{"Authorization", "s3cret-token"}}};
   for (const auto& [path, body] : routes) {
     for (const auto& headers : bad) {
       SCOPED_TRACE(path);
@@ -290,7 +300,8 @@ TEST_F(AuthenticatedControllerTest, WriteRoutesNeedTheBearerToken) {
   EXPECT_EQ(post("/receive_heart_beat", beat, good_).json(), json({{"exist", true}}));
   // Readers need no token: front-ends only ask where models are.
   EXPECT_EQ(post("/list_models").json(), json({{"models", {"m"}}}));
-  EXPECT_EQ(post("/get_worker_address", {{"model", "m"}}).json()["address"], "http://10.1.2.3:21002");
+  EXPECT_EQ(post("/get_worker_address", {{"model", "m"}}).json()["address"],
+            "http://10.1.2.3:21002");
   EXPECT_EQ(post("/unregister_worker", unreg, good_).json(), json({{"removed", true}}));
 }
 

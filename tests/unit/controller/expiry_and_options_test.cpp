@@ -103,7 +103,8 @@ TEST(ControllerOptions, HonoursFastChatEnvironmentVariables) {
 TEST(ControllerOptions, ReadsATomlConfigFile) {
   const auto dir = fastchat::testing::make_temp_dir("controller-config");
   const auto file = dir / "controller.toml";
-  std::ofstream(file) << "port = 0\ndispatch-method = \"lottery\"\nallowed-worker-hosts = \"gpu-1,10.0.0.0/8\"\n";
+  std::ofstream(file)
+      << "port = 0\ndispatch-method = \"lottery\"\nallowed-worker-hosts = \"gpu-1,10.0.0.0/8\"\n";
   const auto options = parse("--config " + file.string());
   EXPECT_EQ(options.port, 0);
   EXPECT_EQ(options.dispatch_method, "lottery");

@@ -18,7 +18,9 @@ class FakeResponder final : public http::Responder {
   bool responded() const override { return response_.has_value(); }
 
   int status() const { return response_ ? response_->status : 0; }
-  nlohmann::json json() const { return nlohmann::json::parse(response_ ? response_->body : "null"); }
+  nlohmann::json json() const {
+    return nlohmann::json::parse(response_ ? response_->body : "null");
+  }
   const http::Response& response() const { return *response_; }
 
  private:

@@ -3,36 +3,43 @@
 // whose random weights the test writes itself.
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
 #include "common/error/error.h"
-#include "test_paths.h"
-#include "worker/kv_cache/kv_cache_manager.h"
-#include "tools/model_writer/safetensors_writer.h"
 #include "model/model_registry.h"
+#include "test_paths.h"
+#include "tools/model_writer/safetensors_writer.h"
+#include "worker/kv_cache/kv_cache_manager.h"
 
 namespace fastchat::model {
 namespace {
 
 // head_dim is given explicitly and differs from hidden / heads, as some models do.
-constexpr int64_t kHidden = 32, kHeads = 4, kKvHeads = 2, kHeadDim = 16, kInter = 48,
-                  kLayers = 2, kVocab = 50, kMaxPos = 64;
+constexpr int64_t kHidden = 32, kHeads = 4, kKvHeads = 2, kHeadDim = 16, kInter = 48, kLayers = 2,
+                  kVocab = 50, kMaxPos = 64;
 
 class TinyQwen2 : public ::testing::TestWithParam<std::tuple<bool, int32_t, torch::ScalarType>> {
  protected:
   void SetUp() override {
     dir_ = testing::make_temp_dir("tiny-qwen2");
-    nlohmann::json config = {{"architectures", {"Qwen2ForCausalLM"}}, {"model_type", "qwen2"},
-                             {"hidden_size", kHidden}, {"intermediate_size", kInter},
-                             {"num_hidden_layers", kLayers}, {"num_attention_heads", kHeads},
-                             {"num_key_value_heads", kKvHeads}, {"head_dim", kHeadDim},
+    nlohmann::json config = {{"architectures", {"Qwen2ForCausalLM"}},
+                             {"model_type", "qwen2"},
+                             {"hidden_size", kHidden},
+                             {"intermediate_size", kInter},
+                             {"num_hidden_layers", kLayers},
+                             {"num_attention_heads", kHeads},
+                             {"num_key_value_heads", kKvHeads},
+                             {"head_dim", kHeadDim},
                              {"vocab_size", kVocab},
-                             {"max_position_embeddings", kMaxPos}, {"rms_norm_eps", 1e-6},
-                             {"rope_theta", 1000.0}, {"tie_word_embeddings", false},
-                             {"torch_dtype", "float32"}, {"eos_token_id", 0}};
+                             {"max_position_embeddings", kMaxPos},
+                             {"rms_norm_eps", 1e-6},
+                             {"rope_theta", 1000.0},
+                             {"tie_word_embeddings", false},
+                             {"torch_dtype", "float32"},
+                             {"eos_token_id", 0}};
     std::ofstream(dir_ / "config.json") << config.dump();
     torch::manual_seed(0);
     auto rand = [](std::vector<int64_t> shape) { return torch::randn(shape) * 0.3; };
@@ -77,7 +84,8 @@ class TinyQwen2 : public ::testing::TestWithParam<std::tuple<bool, int32_t, torc
     auto rms = [](const torch::Tensor& x, const torch::Tensor& g) {
       return g * (x * torch::rsqrt(x.pow(2).mean(-1, true) + 1e-6));
     };
-    auto inv_freq = 1.0 / torch::pow(1000.0, torch::arange(0, kHeadDim, 2, torch::kFloat64) / kHeadDim);
+    auto inv_freq =
+        1.0 / torch::pow(1000.0, torch::arange(0, kHeadDim, 2, torch::kFloat64) / kHeadDim);
     auto angles = torch::outer(torch::arange(n, torch::kFloat64), inv_freq);
     auto cos = torch::cat({angles.cos(), angles.cos()}, -1).unsqueeze(1);
     auto sin = torch::cat({angles.sin(), angles.sin()}, -1).unsqueeze(1);
@@ -129,7 +137,7 @@ TEST_P(TinyQwen2, PagedBatchedForwardMatchesNaiveRecompute) {
   const double tolerance = weight_dtype == torch::kBFloat16 ? 5e-2 : 1e-4;
   kv_cache::KvCacheManager manager(64, kBlock);
   model::KvCacheStorage storage({kLayers, kKvHeads, kHeadDim, kBlock, 4}, 64, torch::kFloat32,
-                                   torch::kCPU);
+                                torch::kCPU);
   std::vector<std::vector<int32_t>> seqs = {{3, 17, 42, 8, 9, 11, 30}, {5}, {7, 7, 21, 33, 2}};
   std::vector<int32_t> computed(seqs.size(), 0);
 
@@ -137,7 +145,8 @@ TEST_P(TinyQwen2, PagedBatchedForwardMatchesNaiveRecompute) {
     ForwardBatch batch;
     batch.query_starts.push_back(0);
     int32_t max_blocks = 0;
-    for (auto [s, n] : chunks) max_blocks = std::max(max_blocks, manager.blocks_for_tokens(computed[s] + n));
+    for (auto [s, n] : chunks)
+      max_blocks = std::max(max_blocks, manager.blocks_for_tokens(computed[s] + n));
     batch.max_blocks_per_sequence = max_blocks;
     for (auto [s, n] : chunks) {
       EXPECT_TRUE(manager.allocate(s, computed[s] + n));
@@ -160,17 +169,19 @@ TEST_P(TinyQwen2, PagedBatchedForwardMatchesNaiveRecompute) {
   auto expect_matches = [&](const torch::Tensor& logits, const std::vector<size_t>& order) {
     for (size_t row = 0; row < order.size(); ++row) {
       const auto& ids = seqs[order[row]];
-      auto expected = naive_forward(std::vector<int32_t>(ids.begin(), ids.begin() + computed[order[row]]));
+      auto expected =
+          naive_forward(std::vector<int32_t>(ids.begin(), ids.begin() + computed[order[row]]));
       auto last = expected[computed[order[row]] - 1].to(torch::kFloat32);
       // bf16 rounds every matmul input (relative 2^-9), which this random, poorly conditioned
       // model amplifies to about 2% of the logits' scale; a broken kernel is off by the scale.
-      const double bound = weight_dtype == torch::kBFloat16 ? tolerance * last.abs().max().item<double>()
-                                                            : 0.0;
+      const double bound =
+          weight_dtype == torch::kBFloat16 ? tolerance * last.abs().max().item<double>() : 0.0;
       EXPECT_TRUE(weight_dtype == torch::kBFloat16
                       ? (logits[row] - last).abs().max().item<double>() <= bound
                       : torch::allclose(logits[row], last, tolerance, tolerance))
           << "sequence " << order[row] << " max diff "
-          << (logits[row] - last).abs().max().item<float>() << " logits scale " << last.abs().max().item<float>();
+          << (logits[row] - last).abs().max().item<float>() << " logits scale "
+          << last.abs().max().item<float>();
     }
   };
 
@@ -182,15 +193,16 @@ TEST_P(TinyQwen2, PagedBatchedForwardMatchesNaiveRecompute) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Kernels, TinyQwen2,
-    ::testing::Combine(::testing::Bool(), ::testing::Values(4, 8),
-                       ::testing::Values(torch::kFloat32, torch::kBFloat16)),
-    [](const auto& info) {
-      return (std::get<0>(info.param) ? std::string("Reference") : std::string("CpuKernels")) +
-             "Block" + std::to_string(std::get<1>(info.param)) +
-             (std::get<2>(info.param) == torch::kBFloat16 ? "Bf16Weights" : "Fp32");
-    });
+INSTANTIATE_TEST_SUITE_P(Kernels, TinyQwen2,
+                         ::testing::Combine(::testing::Bool(), ::testing::Values(4, 8),
+                                            ::testing::Values(torch::kFloat32, torch::kBFloat16)),
+                         [](const auto& info) {
+                           return (std::get<0>(info.param) ? std::string("Reference")
+                                                           : std::string("CpuKernels")) +
+                                  "Block" + std::to_string(std::get<1>(info.param)) +
+                                  (std::get<2>(info.param) == torch::kBFloat16 ? "Bf16Weights"
+                                                                               : "Fp32");
+                         });
 
 TEST(ModelRegistry, UnknownArchitectureIsAClearError) {
   auto dir = testing::make_temp_dir("bad-arch");

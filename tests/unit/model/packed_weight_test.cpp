@@ -29,7 +29,8 @@ TEST(PackedWeight, GemmMatchesTorch) {
         auto x = torch::randn({rows, in});
         auto expected = torch::addmm(bias, x, weight.t());
         auto got = layers::linear(x, packed, bias);
-        ASSERT_TRUE(torch::allclose(got, expected, 1e-4, 1e-4)) << out << "x" << in << " rows " << rows;
+        ASSERT_TRUE(torch::allclose(got, expected, 1e-4, 1e-4))
+            << out << "x" << in << " rows " << rows;
         auto residual = torch::randn({rows, out});
         auto accumulated = residual.clone();
         layers::linear_accumulate(accumulated, x, packed);
@@ -43,7 +44,8 @@ TEST(PackedWeight, LargeProductsSplitAcrossThreadsGiveTheSameResult) {
   torch::manual_seed(3);
   auto weight = torch::randn({2048, 512});
   auto x = torch::randn({64, 512});  // well above the parallel threshold, several row blocks
-  ASSERT_TRUE(torch::allclose(layers::linear(x, pack_weight(weight)), torch::mm(x, weight.t()), 1e-3, 1e-3));
+  ASSERT_TRUE(torch::allclose(layers::linear(x, pack_weight(weight)), torch::mm(x, weight.t()),
+                              1e-3, 1e-3));
 }
 
 TEST(PackedWeight, RowsCanBeReadBackFromThePackedForm) {

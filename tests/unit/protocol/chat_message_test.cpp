@@ -34,8 +34,7 @@ TEST(ParseChatMessages, DeveloperIsSystemAndAssistantMayHaveNoContent) {
       {"role": "developer", "content": "D"},
       {"role": "assistant", "content": null, "tool_calls": []},
       {"role": "assistant"}])"));
-  const std::vector<ChatMessage> expected = {
-      {"system", "D"}, {"assistant", ""}, {"assistant", ""}};
+  const std::vector<ChatMessage> expected = {{"system", "D"}, {"assistant", ""}, {"assistant", ""}};
   EXPECT_EQ(messages, expected);
 }
 

@@ -42,8 +42,8 @@ TEST(GenerateDelta, ErrorsKeepTheirCode) {
 }
 
 TEST(GenerateDelta, MalformedLinesAreUpstreamFailures) {
-  for (std::string_view bad : {"", "not json", "[1,2]", R"({"token_ids": "x"})",
-                               R"({"logprobs": [{"token": 1}]})"}) {
+  for (std::string_view bad :
+       {"", "not json", "[1,2]", R"({"token_ids": "x"})", R"({"logprobs": [{"token": 1}]})"}) {
     try {
       parse_delta_line(bad);
       FAIL() << bad;

@@ -45,7 +45,8 @@ TEST(FastChatRequest, ReadsItsFields) {
 }
 
 TEST(FastChatRequest, TinyTopPMeansGreedyAsInFastChat) {
-  auto request = parse_fastchat_request(json{{"prompt", "p"}, {"top_p", 0.0}, {"temperature", 0.7}});
+  auto request =
+      parse_fastchat_request(json{{"prompt", "p"}, {"top_p", 0.0}, {"temperature", 0.7}});
   EXPECT_TRUE(request.sampling.is_greedy());
   EXPECT_FLOAT_EQ(request.sampling.top_p, 1.0f);
 }
@@ -53,13 +54,22 @@ TEST(FastChatRequest, TinyTopPMeansGreedyAsInFastChat) {
 TEST(FastChatRequest, RejectsBadFieldsByName) {
   expect_invalid([] { parse_fastchat_request(json::object()); }, "prompt", "is required");
   expect_invalid([] { parse_fastchat_request(json{{"prompt", 3}}); }, "prompt", "must be a string");
-  expect_invalid([] { parse_fastchat_request(json{{"prompt", "p"}, {"temperature", "hot"}}); },
-                 "temperature", "must be a number");
-  expect_invalid([] { parse_fastchat_request(json{{"prompt", "p"}, {"max_new_tokens", 0}}); },
-                 "max_new_tokens");
+  expect_invalid(
+      [] {
+        parse_fastchat_request(json{{"prompt", "p"}, {"temperature", "hot"}});
+      },
+      "temperature", "must be a number");
+  expect_invalid(
+      [] {
+        parse_fastchat_request(json{{"prompt", "p"}, {"max_new_tokens", 0}});
+      },
+      "max_new_tokens");
   expect_invalid([] { parse_fastchat_request(json{{"prompt", "p"}, {"stop", {1}}}); }, "stop[0]");
-  expect_invalid([] { parse_fastchat_request(json{{"prompt", "p"}, {"stop_token_ids", {-1}}}); },
-                 "stop_token_ids[0]");
+  expect_invalid(
+      [] {
+        parse_fastchat_request(json{{"prompt", "p"}, {"stop_token_ids", {-1}}});
+      },
+      "stop_token_ids[0]");
   // Range rules come from protocol::validate, with the same field names.
   try {
     parse_fastchat_request(json{{"prompt", "p"}, {"temperature", -1}});
@@ -71,10 +81,16 @@ TEST(FastChatRequest, RejectsBadFieldsByName) {
 
 TEST(NativeRequest, NeedsExactlyOneOfPromptAndMessages) {
   expect_invalid([] { parse_native_request(json::object()); }, "prompt", "exactly one");
-  expect_invalid([] { parse_native_request(json{{"prompt", "a"}, {"messages", json::array()}}); },
-                 "prompt", "exactly one");
-  expect_invalid([] { parse_native_request(json{{"messages", json::array()}}); }, "messages",
-                 "at least one message");
+  expect_invalid(
+      [] {
+        parse_native_request(json{{"prompt", "a"}, {"messages", json::array()}});
+      },
+      "prompt", "exactly one");
+  expect_invalid(
+      [] {
+        parse_native_request(json{{"messages", json::array()}});
+      },
+      "messages", "at least one message");
   auto chat = parse_native_request(
       json{{"messages", {{{"role", "user"}, {"content", "hi"}}}}, {"max_tokens", 5}});
   ASSERT_TRUE(chat.messages.has_value());

@@ -24,7 +24,7 @@ TEST(CounterFamily, CountsUpOnlyAndRendersOneLinePerSeriesInLabelOrder) {
   auto& b = family.labels({"b"});
   b.inc();
   b.inc(2.5);
-  b.inc(-4);          // ignored: counters never go down
+  b.inc(-4);            // ignored: counters never go down
   b.inc(std::nan(""));  // ignored
   family.labels({"a"});
   EXPECT_DOUBLE_EQ(b.value(), 3.5);
@@ -50,7 +50,8 @@ TEST(GaugeFamily, GoesUpAndDownWithoutLabels) {
   gauge.inc();
   gauge.inc();
   gauge.dec();
-  EXPECT_EQ(rendered(family), "# HELP in_flight Requests in flight.\n# TYPE in_flight gauge\nin_flight 1\n");
+  EXPECT_EQ(rendered(family),
+            "# HELP in_flight Requests in flight.\n# TYPE in_flight gauge\nin_flight 1\n");
   gauge.set(0.25);
   EXPECT_DOUBLE_EQ(gauge.value(), 0.25);
 }

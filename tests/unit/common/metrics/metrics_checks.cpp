@@ -31,7 +31,8 @@ PromtoolResult promtool_check_metrics(const std::string& text) {
   if (FILE* pipe = popen(command.c_str(), "r")) {
     std::array<char, 4096> buffer;
     size_t n = 0;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+      result.output.append(buffer.data(), n);
     const int status = pclose(pipe);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   } else {
@@ -42,10 +43,11 @@ PromtoolResult promtool_check_metrics(const std::string& text) {
 }
 
 std::string describe(const PromtoolResult& result, const std::string& text) {
-  std::string message = "promtool check metrics exited " + std::to_string(result.exit_code) + ": " +
-                        result.output;
+  std::string message =
+      "promtool check metrics exited " + std::to_string(result.exit_code) + ": " + result.output;
   if (result.exit_code == 127) {
-    message += "\npromtool is missing: install Debian's prometheus package (scripts/install_deps.sh)";
+    message +=
+        "\npromtool is missing: install Debian's prometheus package (scripts/install_deps.sh)";
   }
   return message + "\n--- metrics ---\n" + text;
 }

@@ -11,7 +11,8 @@
 namespace fastchat::testing {
 
 struct PromtoolResult {
-  int exit_code = -1;  ///< 0: valid and lint-clean; 1: parse error; 3: lint problems; 127: no promtool
+  int exit_code =
+      -1;  ///< 0: valid and lint-clean; 1: parse error; 3: lint problems; 127: no promtool
   std::string output;  ///< stdout and stderr together
 };
 

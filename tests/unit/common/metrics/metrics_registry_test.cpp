@@ -34,20 +34,25 @@ TEST(MetricsRegistry, CollectedFamiliesAreReadAtScrapeTime) {
   MetricsRegistry registry;
   double running = 3;
   std::vector<Sample> samples;
-  registry.collected("running", "Running requests.", MetricType::Gauge, {"model"},
-                     [&] { return std::vector<Sample>{{{"m"}, running}}; });
-  registry.collected("steps_total", "Steps.", MetricType::Counter, {"model"}, [&] { return samples; });
-  EXPECT_EQ(registry.render(), "# HELP running Running requests.\n# TYPE running gauge\nrunning{model=\"m\"} 3\n")
+  registry.collected("running", "Running requests.", MetricType::Gauge, {"model"}, [&] {
+    return std::vector<Sample>{{{"m"}, running}};
+  });
+  registry.collected("steps_total", "Steps.", MetricType::Counter, {"model"},
+                     [&] { return samples; });
+  EXPECT_EQ(registry.render(),
+            "# HELP running Running requests.\n# TYPE running gauge\nrunning{model=\"m\"} 3\n")
       << "a collect callback with no samples leaves its family out";
   running = 1;
   samples = {{{"m"}, 10}, {{"too", "many"}, 1}};  // the malformed sample is skipped
   EXPECT_EQ(registry.render(),
             "# HELP running Running requests.\n# TYPE running gauge\nrunning{model=\"m\"} 1\n"
             "# HELP steps_total Steps.\n# TYPE steps_total counter\nsteps_total{model=\"m\"} 10\n");
-  EXPECT_THROW(registry.collected("steps", "x", MetricType::Counter, {}, [] { return std::vector<Sample>{}; }),
+  EXPECT_THROW(registry.collected("steps", "x", MetricType::Counter, {},
+                                  [] { return std::vector<Sample>{}; }),
                std::invalid_argument);
-  EXPECT_THROW(registry.collected("h", "x", MetricType::Histogram, {}, [] { return std::vector<Sample>{}; }),
-               std::invalid_argument);
+  EXPECT_THROW(
+      registry.collected("h", "x", MetricType::Histogram, {}, [] { return std::vector<Sample>{}; }),
+      std::invalid_argument);
 }
 
 // In every scrape, each histogram's _count equals its +Inf bucket.
@@ -96,7 +101,8 @@ TEST(MetricsRegistry, ConcurrentUpdatesAreAllCountedWhileScrapesRun) {
   }
   for (auto& writer : writers) writer.join();
 
-  EXPECT_DOUBLE_EQ(counters.labels({"shared"}).value(), kThreads * kIterations + kIterations * kThreads / 2);
+  EXPECT_DOUBLE_EQ(counters.labels({"shared"}).value(),
+                   kThreads * kIterations + kIterations * kThreads / 2);
   EXPECT_DOUBLE_EQ(counters.labels({"own1"}).value(), kIterations);
   EXPECT_DOUBLE_EQ(gauge.value(), 0);
   auto shared = histograms.labels({"shared"}).snapshot();

@@ -18,8 +18,9 @@ using testing::promtool_check_metrics;
 
 TEST(Promtool, AcceptsEveryMetricTypeWithTrickyLabelValues) {
   MetricsRegistry registry;
-  auto& requests = registry.counter("fastchat_test_requests_total",
-                                    "Requests by \"endpoint\".\nSecond line \\ here.", {"endpoint", "status"});
+  auto& requests =
+      registry.counter("fastchat_test_requests_total",
+                       "Requests by \"endpoint\".\nSecond line \\ here.", {"endpoint", "status"});
   requests.labels({"/v1/chat/completions", "200"}).inc(3);
   requests.labels({"quote\" backslash\\ newline\n", "429"}).inc();
   registry.gauge("fastchat_test_kv_cache_usage_ratio", "Share of KV blocks in use.", {"model"})
@@ -28,14 +29,18 @@ TEST(Promtool, AcceptsEveryMetricTypeWithTrickyLabelValues) {
   auto& ttft = registry.histogram("fastchat_test_time_to_first_token_seconds", "TTFT.", {"model"},
                                   time_to_first_token_buckets());
   for (double v : {0.0004, 0.02, 3.0, 1e4}) ttft.labels({"stories260K"}).observe(v);
-  registry.histogram("fastchat_test_request_latency_seconds", "Latency.", {}, request_latency_buckets())
+  registry
+      .histogram("fastchat_test_request_latency_seconds", "Latency.", {}, request_latency_buckets())
       .labels({});
-  registry.histogram("fastchat_test_time_per_output_token_seconds", "TPOT.", {"model"},
-                     time_per_output_token_buckets())
+  registry
+      .histogram("fastchat_test_time_per_output_token_seconds", "TPOT.", {"model"},
+                 time_per_output_token_buckets())
       .labels({"a"})
       .observe(1e-7);
-  registry.collected("fastchat_test_preemptions_total", "Preemptions.", MetricType::Counter, {"model"},
-                     [] { return std::vector<Sample>{{{"stories260K"}, 2}}; });
+  registry.collected("fastchat_test_preemptions_total", "Preemptions.", MetricType::Counter,
+                     {"model"}, [] {
+                       return std::vector<Sample>{{{"stories260K"}, 2}};
+                     });
   auto& unbounded = registry.gauge("fastchat_test_unbounded", "Infinite and NaN gauges.", {"kind"});
   unbounded.labels({"inf"}).set(INFINITY);
   unbounded.labels({"nan"}).set(NAN);

@@ -7,18 +7,18 @@
 // reference kernels, in small prefill chunks and from the prefix cache.
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <set>
 
 #include "../../worker/engine/engine_test_support.h"
-#include "worker/engine/model_runner.h"
 #include "model/model_registry.h"
 #include "test_paths.h"
 #include "worker/engine/engine.h"
+#include "worker/engine/model_runner.h"
 
 namespace fastchat::engine {
 namespace {
@@ -26,9 +26,12 @@ namespace {
 using test_support::greedy;
 
 // The cases hf_reference.py writes; a case it adds must be added here too (see AllCasesRun).
-const std::vector<std::string> kCases = {"llama_gqa",          "llama_biases",
-                                         "llama3_rope_scaling", "llama_tied_bf16_sharded",
-                                         "mistral_sliding_window", "qwen2"};
+const std::vector<std::string> kCases = {"llama_gqa",
+                                         "llama_biases",
+                                         "llama3_rope_scaling",
+                                         "llama_tied_bf16_sharded",
+                                         "mistral_sliding_window",
+                                         "qwen2"};
 // float32 against float64 over two layers of a random model: well above rounding, well below
 // what a missing bias, a wrong mask or a wrong rotation does (those move log-probs by > 0.1).
 constexpr double kLogprobTolerance = 2e-3;
@@ -132,7 +135,8 @@ TEST_P(ArchitectureReference, TorchOpReferenceKernelsMatch) {
 
 TEST_P(ArchitectureReference, ChunkedPrefillAndThePrefixCacheMatch) {
   const auto references = load_reference(GetParam());
-  auto engine = make_engine(GetParam(), {.block_size = 8, .max_batched_tokens = 7, .prefix_cache = true});
+  auto engine =
+      make_engine(GetParam(), {.block_size = 8, .max_batched_tokens = 7, .prefix_cache = true});
   expect_reference(*engine, references, /*batched=*/true);
   // Again: the prompts' full blocks now come from the cache (for a sliding window, those still
   // held or cached after leaving it).

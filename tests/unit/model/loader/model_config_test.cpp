@@ -107,7 +107,7 @@ TEST(ModelConfigTest, ParsesLlama3RopeScalingAndHeadDim) {
     "attention_bias": true, "rope_scaling": {"rope_type": "llama3", "factor": 8.0,
     "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 8192})"));
   EXPECT_EQ(config.head_dim, 16);  // hidden 32 != 4 heads * 16: allowed when head_dim is given
-  EXPECT_TRUE(config.qkv_bias);  // Llama's attention_bias covers q, k, v and o
+  EXPECT_TRUE(config.qkv_bias);    // Llama's attention_bias covers q, k, v and o
   EXPECT_TRUE(config.o_bias);
   EXPECT_FALSE(config.mlp_bias);
   ASSERT_TRUE(config.rope_scaling.has_value());
@@ -190,7 +190,8 @@ TEST(ModelConfigTest, EachArchitectureReadsItsOwnFeatureFields) {
     "sliding_window": 32768, "use_sliding_window": false, "max_window_layers": 21})");
   EXPECT_FALSE(qwen2.sliding_window.has_value());
   // Llama has no sliding window in transformers: the field is not read.
-  EXPECT_FALSE(load_text(dir, llama_config(R"(, "sliding_window": 16)")).sliding_window.has_value());
+  EXPECT_FALSE(
+      load_text(dir, llama_config(R"(, "sliding_window": 16)")).sliding_window.has_value());
 }
 
 TEST(ModelConfigTest, UnknownArchitectureListsSupportedOnes) {

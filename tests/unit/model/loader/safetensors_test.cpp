@@ -12,9 +12,9 @@
 namespace fastchat::loader {
 namespace {
 
+using model_writer::write_safetensors;
 using testing::expect_error;
 using testing::TempDir;
-using model_writer::write_safetensors;
 
 /// A file with a hand-written header: u64 LE length, the header text, then `data_bytes` zeros.
 void write_raw(const std::filesystem::path& path, const std::string& header, size_t data_bytes,
@@ -69,8 +69,11 @@ TEST(SafetensorsTest, RoundTripsF32F16BF16) {
 TEST(SafetensorsTest, WriterRejectsDuplicateNames) {
   TempDir dir("loader-st");
   auto t = torch::zeros({2});
-  expect_error([&] { write_safetensors(dir / "d.safetensors", {{"x", t}, {"x", t}}); },
-               ErrorCode::InvalidModel, {"duplicate", "x"});
+  expect_error(
+      [&] {
+        write_safetensors(dir / "d.safetensors", {{"x", t}, {"x", t}});
+      },
+      ErrorCode::InvalidModel, {"duplicate", "x"});
 }
 
 TEST(SafetensorsTest, TruncatedFile) {
@@ -119,7 +122,8 @@ TEST(SafetensorsTest, EntryErrorsNameFileAndTensor) {
       {R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", "negative"},
       {R"({"w":{"dtype":"F32","shape":[2]}})", "data_offsets"},
       {R"({"v":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},
-           "w":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", "overlaps", 16},
+           "w":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+       "overlaps", 16},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.header);

@@ -13,9 +13,9 @@
 namespace fastchat::loader {
 namespace {
 
+using model_writer::write_safetensors;
 using testing::expect_error;
 using testing::TempDir;
-using model_writer::write_safetensors;
 using testing::write_text;
 
 const torch::Device kCpu(torch::kCPU);
@@ -129,10 +129,16 @@ TEST(WeightStoreTest, LoadErrors) {
                     {{"w", torch::zeros({4, 2})}, {"ids", torch::zeros({3}, torch::kInt64)}});
   auto store = WeightStore::open(dir.path());
   const auto file = (dir / "model.safetensors").string();
-  expect_error([&] { store.load("missing.weight", {4, 2}, torch::kFloat32, kCpu); },
-               ErrorCode::InvalidModel, {file, "'missing.weight'", "missing"});
-  expect_error([&] { store.load("w", {2, 4}, torch::kFloat32, kCpu); }, ErrorCode::InvalidModel,
-               {file, "'w'", "[4, 2]", "expected [2, 4]"});
+  expect_error(
+      [&] {
+        store.load("missing.weight", {4, 2}, torch::kFloat32, kCpu);
+      },
+      ErrorCode::InvalidModel, {file, "'missing.weight'", "missing"});
+  expect_error(
+      [&] {
+        store.load("w", {2, 4}, torch::kFloat32, kCpu);
+      },
+      ErrorCode::InvalidModel, {file, "'w'", "[4, 2]", "expected [2, 4]"});
   expect_error([&] { store.load("ids", {3}, torch::kFloat32, kCpu); }, ErrorCode::InvalidModel,
                {file, "'ids'", "Long"});
 }
@@ -193,8 +199,7 @@ TEST(DtypeChoiceTest, ResolvesDtype) {
   EXPECT_EQ(resolve_dtype("float32", config, kCpu), torch::kFloat32);
   for (const char* bad : {"float64", "", "fp16", "AUTO"}) {
     SCOPED_TRACE(bad);
-    expect_error([&] { resolve_dtype(bad, config, kCpu); }, ErrorCode::InvalidConfig,
-                 {"--dtype"});
+    expect_error([&] { resolve_dtype(bad, config, kCpu); }, ErrorCode::InvalidConfig, {"--dtype"});
   }
 }
 

@@ -93,8 +93,7 @@ TEST(Responses, ChatChunks) {
   EXPECT_EQ(chunk["choices"][0].at("delta"), (json{{"content", "lo"}}));
   EXPECT_EQ(chunk["choices"][0].at("logprobs").at("content")[0].at("token"), "lo");
   // Without with_logprobs the tokens are not sent.
-  EXPECT_TRUE(
-      chunk_of(plain, middle)["choices"][0]["logprobs"].is_null());
+  EXPECT_TRUE(chunk_of(plain, middle)["choices"][0]["logprobs"].is_null());
 
   ChoiceDelta finish{2, "", {}, "stop", false};
   chunk = chunk_of(with_logprobs, finish);
@@ -152,7 +151,8 @@ TEST(Responses, CompletionChunksContinueTextOffsets) {
 
 TEST(Responses, ChunkTextIsEscapedAndInvalidUtf8Replaced) {
   const ChunkEncoder encoder(false, "id-\"1", 1, "a/\\model", false);
-  ChoiceDelta delta{0, "quote \" backslash \\ newline \n tab \t bell \x07 bad \xE4 end", {}, "stop", false};
+  ChoiceDelta delta{
+      0, "quote \" backslash \\ newline \n tab \t bell \x07 bad \xE4 end", {}, "stop", false};
   const json chunk = chunk_of(encoder, delta);
   EXPECT_EQ(chunk.at("id"), "id-\"1");
   EXPECT_EQ(chunk.at("model"), "a/\\model");

@@ -25,7 +25,8 @@ TEST(StreamChunk, ChatDeltaWithReasoningAndFinishReason) {
 }
 
 TEST(StreamChunk, CompletionTextAndUsageChunk) {
-  const auto text = parse_stream_chunk(R"({"choices":[{"index":0,"text":"abc","finish_reason":"length"}]})");
+  const auto text =
+      parse_stream_chunk(R"({"choices":[{"index":0,"text":"abc","finish_reason":"length"}]})");
   ASSERT_EQ(text.choices.size(), 1u);
   EXPECT_EQ(text.choices[0].text, "abc");
   EXPECT_EQ(text.choices[0].finish_reason, "length");

@@ -25,7 +25,9 @@ ChatTemplate family(const std::string& name) {
   return *tpl;
 }
 
-void write(const std::filesystem::path& file, const std::string& text) { std::ofstream(file) << text; }
+void write(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream(file) << text;
+}
 
 TEST(ChatTemplate, RendersTheReferenceConversationsFromChatMessages) {
   const auto renderings = read_json_file(templates_dir() / "renderings.json");
@@ -95,7 +97,8 @@ TEST(ChatTemplate, FolderFilesAndNamedTemplates) {
 
 TEST(ChatTemplate, ErrorsNameTheFileAndTheTemplateLine) {
   try {
-    ChatTemplate::from_tokenizer_config({{"chat_template", "line one\n{% if x %}unclosed"}}, "cfg.json");
+    ChatTemplate::from_tokenizer_config({{"chat_template", "line one\n{% if x %}unclosed"}},
+                                        "cfg.json");
     ADD_FAILURE() << "expected a syntax error";
   } catch (const ErrorException& e) {
     EXPECT_EQ(e.error().code, ErrorCode::InvalidModel);
@@ -104,7 +107,8 @@ TEST(ChatTemplate, ErrorsNameTheFileAndTheTemplateLine) {
     EXPECT_NE(e.error().message.find("line 2"), std::string::npos) << e.what();
   }
   try {
-    family("gemma3").render(std::vector<protocol::ChatMessage>{{"assistant", "a"}, {"assistant", "b"}});
+    family("gemma3").render(
+        std::vector<protocol::ChatMessage>{{"assistant", "a"}, {"assistant", "b"}});
     ADD_FAILURE() << "expected raise_exception";
   } catch (const ErrorException& e) {
     EXPECT_EQ(e.error().code, ErrorCode::InvalidRequest);

@@ -54,10 +54,10 @@ TEST(TemplateMatching, BasenameIsTriedBeforeFullPath) {
 }
 
 TEST(TemplateMatching, ResultsAreBuiltinTemplates) {
-  for (const char* path : {"a/vicuna", "a/llama-2", "a/llama-3-x", "a/qwen", "a/mistral",
-                           "a/zephyr", "a/gemma", "a/tulu", "a/koala", "a/alpaca", "a/chatglm3",
-                           "a/deepseek-llm-chat", "a/openchat-3.5", "a/tinyllama", "a/stories",
-                           "a/unknown"}) {
+  for (const char* path :
+       {"a/vicuna", "a/llama-2", "a/llama-3-x", "a/qwen", "a/mistral", "a/zephyr", "a/gemma",
+        "a/tulu", "a/koala", "a/alpaca", "a/chatglm3", "a/deepseek-llm-chat", "a/openchat-3.5",
+        "a/tinyllama", "a/stories", "a/unknown"}) {
     EXPECT_TRUE(TemplateRegistry::builtin().contains(match_template_name(path))) << path;
   }
 }

@@ -58,14 +58,20 @@ std::string mutate(std::string text, std::mt19937& rng) {
   for (std::size_t e = 0; e < edits; ++e) {
     const std::size_t at = pick(text.size());
     switch (pick(3)) {
-      case 0: text.erase(at, 1 + pick(8)); break;
-      case 1: text.insert(at, fragments()[pick(fragments().size() - 1)]); break;
+      case 0:
+        text.erase(at, 1 + pick(8));
+        break;
+      case 1:
+        text.insert(at, fragments()[pick(fragments().size() - 1)]);
+        break;
       case 2: {
         const std::size_t from = pick(text.size());
         text.insert(at, text.substr(from, pick(40)));
         break;
       }
-      default: text.insert(at, 1, static_cast<char>(pick(255))); break;
+      default:
+        text.insert(at, 1, static_cast<char>(pick(255)));
+        break;
     }
   }
   return text;

@@ -61,7 +61,6 @@ std::string truncate_at_first_stop(const std::string& text, const std::vector<st
   return text.substr(0, cut);
 }
 
-
 TEST(StopStringMatcher, StopInsideOneDelta) {
   StopStringMatcher matcher({"###"});
   const auto result = matcher.push("Hello### Human: more");

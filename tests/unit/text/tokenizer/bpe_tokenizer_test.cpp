@@ -65,7 +65,8 @@ TEST_P(TokenizerReferenceTest, EncodeIsSafeFromManyThreads) {
     threads.emplace_back([&, t] {
       for (int round = 0; round < 20; ++round) {
         for (const auto& c : cases) {
-          if (tok.encode(c["text"].get<std::string>(), false) != c["ids"].get<std::vector<int32_t>>()) {
+          if (tok.encode(c["text"].get<std::string>(), false) !=
+              c["ids"].get<std::vector<int32_t>>()) {
             ++failures[t];
           }
         }
@@ -78,7 +79,7 @@ TEST_P(TokenizerReferenceTest, EncodeIsSafeFromManyThreads) {
 
 // Deterministic text of made-up words, so the word cache rarely helps.
 std::string varied_text(std::size_t bytes) {
-  static const std::vector<std::string> pieces{"a", "e", "i", "o", "u", "st", "r", "n", "th", "k",
+  static const std::vector<std::string> pieces{"a", "e",  "i", "o", "u", "st", "r", "n", "th", "k",
                                                "é", "日", "ß", "z", "m", "ou", "p", "l", "ch", "v"};
   uint32_t state = 12345;
   auto next = [&] { return state = state * 1664525u + 1013904223u, state >> 8; };
@@ -155,15 +156,21 @@ TEST(TokenizerBpeTest, DecodeReplacesBrokenBytesAndSkipsUnknownIds) {
 
 TEST(TokenizerBpeTest, InvalidUtf8InputIsRepairedNotRejected) {
   const Tokenizer& tok = shared_tokenizer("llama3");
-  const auto ids = tok.encode("ab\xFF" "cd", false);
-  EXPECT_EQ(tok.decode(ids, false), "ab\xEF\xBF\xBD" "cd");
+  const auto ids = tok.encode(
+      "ab\xFF"
+      "cd",
+      false);
+  EXPECT_EQ(tok.decode(ids, false),
+            "ab\xEF\xBF\xBD"
+            "cd");
 }
 
 TEST(TokenizerBpeTest, ConfigAddBosTokenPrependsBos) {
   // The llama3 tokenizer.json with a tokenizer_config.json that asks for BOS (as Meta's does
   // through its post-processor).
   const auto dir = ::fastchat::testing::make_temp_dir("tokenizer-bos");
-  std::filesystem::create_symlink(tokenizer_dir("llama3") / "tokenizer.json", dir / "tokenizer.json");
+  std::filesystem::create_symlink(tokenizer_dir("llama3") / "tokenizer.json",
+                                  dir / "tokenizer.json");
   std::ofstream(dir / "tokenizer_config.json")
       << R"({"add_bos_token": true, "add_eos_token": true, "bos_token": "<|begin_of_text|>",
             "eos_token": "<|end_of_text|>"})";

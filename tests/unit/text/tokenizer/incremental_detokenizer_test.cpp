@@ -28,7 +28,9 @@ const Tokenizer& shared_tokenizer(const std::string& name) {
   return *slot;
 }
 
-bool has_replacement(const std::string& text) { return text.find("\xEF\xBF\xBD") != std::string::npos; }
+bool has_replacement(const std::string& text) {
+  return text.find("\xEF\xBF\xBD") != std::string::npos;
+}
 
 struct Streamed {
   std::vector<std::string> chunks;  // one per push, then the flush
@@ -53,9 +55,9 @@ TEST(TokenizerDetokenizerTest, StoriesReferenceContinuations) {
   std::ifstream in(test_data_dir() / "models" / "stories260K" / "reference.json");
   const auto reference = nlohmann::json::parse(in);
   for (const auto& result : reference["results"]) {
-    const Streamed out = stream(shared_tokenizer("stories260K"),
-                                result["prompt_ids"].get<std::vector<int32_t>>(),
-                                result["generated_ids"].get<std::vector<int32_t>>());
+    const Streamed out =
+        stream(shared_tokenizer("stories260K"), result["prompt_ids"].get<std::vector<int32_t>>(),
+               result["generated_ids"].get<std::vector<int32_t>>());
     EXPECT_EQ(out.text, result["generated_text"].get<std::string>());
   }
 }
@@ -79,8 +81,8 @@ void expect_clean_stream(const std::string& model, const std::string& prompt,
   const auto prompt_ids = tok.encode(prompt, add_special);
   const auto all_ids = tok.encode(prompt + continuation, add_special);
   ASSERT_TRUE(std::equal(prompt_ids.begin(), prompt_ids.end(), all_ids.begin())) << model;
-  const std::vector<int32_t> generated(all_ids.begin() + static_cast<std::ptrdiff_t>(prompt_ids.size()),
-                                       all_ids.end());
+  const std::vector<int32_t> generated(
+      all_ids.begin() + static_cast<std::ptrdiff_t>(prompt_ids.size()), all_ids.end());
   const Streamed out = stream(tok, prompt_ids, generated);
   EXPECT_EQ(out.text, continuation) << model;
   int held = 0;

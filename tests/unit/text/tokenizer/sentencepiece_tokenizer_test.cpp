@@ -11,7 +11,9 @@
 namespace fastchat::tokenizer {
 namespace {
 
-std::filesystem::path stories_dir() { return ::fastchat::testing::test_data_dir() / "models" / "stories260K"; }
+std::filesystem::path stories_dir() {
+  return ::fastchat::testing::test_data_dir() / "models" / "stories260K";
+}
 
 const Tokenizer& stories() {
   static const auto tok = load_tokenizer(stories_dir());

@@ -23,8 +23,8 @@ class TokenizerLoaderTest : public ::testing::Test {
     std::ofstream(dir_ / name, std::ios::binary) << content;
   }
   void link_stories(const std::string& name) {
-    std::filesystem::create_symlink(::fastchat::testing::test_data_dir() / "models" / "stories260K" / name,
-                                    dir_ / name);
+    std::filesystem::create_symlink(
+        ::fastchat::testing::test_data_dir() / "models" / "stories260K" / name, dir_ / name);
   }
   /// Runs load_tokenizer on the folder and returns the InvalidModel error message.
   std::string load_error(const std::filesystem::path& folder) {

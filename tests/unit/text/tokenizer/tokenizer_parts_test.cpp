@@ -19,9 +19,12 @@ using nlohmann::json;
 
 TEST(TokenizerUtf8Test, SanitizeReplacesMaximalInvalidSubparts) {
   EXPECT_EQ(utf8::sanitize("plain ascii"), "plain ascii");
-  EXPECT_EQ(utf8::sanitize("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
-  EXPECT_EQ(utf8::sanitize("\xE6\x97"), "\xEF\xBF\xBD");         // truncated 3-byte char
-  EXPECT_EQ(utf8::sanitize("\xF0\x9F\x98x"), "\xEF\xBF\xBDx");    // truncated emoji
+  EXPECT_EQ(utf8::sanitize("a\xFF"
+                           "b"),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(utf8::sanitize("\xE6\x97"), "\xEF\xBF\xBD");        // truncated 3-byte char
+  EXPECT_EQ(utf8::sanitize("\xF0\x9F\x98x"), "\xEF\xBF\xBDx");  // truncated emoji
   EXPECT_EQ(utf8::sanitize("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
   EXPECT_TRUE(utf8::is_valid("日本 🤖"));
   EXPECT_FALSE(utf8::is_valid("\xC0\x80"));
@@ -113,8 +116,8 @@ TEST(TokenizerBpeModelTest, TemplateProcessingAddsBosAndEos) {
       {"single", json::array({json{{"SpecialToken", {{"id", "<s>"}, {"type_id", 0}}}},
                               json{{"Sequence", {{"id", "A"}, {"type_id", 0}}}},
                               json{{"SpecialToken", {{"id", "</s>"}, {"type_id", 0}}}}})},
-      {"special_tokens", {{"<s>", {{"id", "<s>"}, {"ids", {256}}}},
-                          {"</s>", {{"id", "</s>"}, {"ids", {257}}}}}}};
+      {"special_tokens",
+       {{"<s>", {{"id", "<s>"}, {"ids", {256}}}}, {"</s>", {{"id", "</s>"}, {"ids", {257}}}}}}};
   const BpeTokenizer tok(spec, {}, "test.json");
   EXPECT_EQ(tok.encode("a", true), (std::vector<int32_t>{256, 'a', 257}));
   EXPECT_EQ(tok.encode("a", false), (std::vector<int32_t>{'a'}));

@@ -19,17 +19,16 @@ namespace fastchat::bench::testing {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-
 // How the fake answers request number n (counted from 0 in arrival order).
 struct FakeBehaviour {
-  int chunks = 5;             // content chunks per stream
-  int tokens_per_chunk = 1;   // completion_tokens = chunks * tokens_per_chunk
-  std::chrono::milliseconds gap{2};  // before every chunk
+  int chunks = 5;                      // content chunks per stream
+  int tokens_per_chunk = 1;            // completion_tokens = chunks * tokens_per_chunk
+  std::chrono::milliseconds gap{2};    // before every chunk
   std::chrono::milliseconds stall{0};  // before answering at all
-  bool usage = true;          // send the usage chunk when asked for
-  bool done = true;           // end with [DONE]
-  int reject_every = 0;       // n % reject_every == 1 -> 429
-  int error_every = 0;        // n % error_every == 2 -> an error event after one chunk
+  bool usage = true;                   // send the usage chunk when asked for
+  bool done = true;                    // end with [DONE]
+  int reject_every = 0;                // n % reject_every == 1 -> 429
+  int error_every = 0;                 // n % error_every == 2 -> an error event after one chunk
   int prompt_tokens = 7;
 };
 
@@ -39,9 +38,12 @@ class FakeOpenAI {
     auto router = std::make_shared<http::Router>();
     for (const char* path : {"/v1/chat/completions", "/v1/completions"}) {
       const bool chat = std::string(path).find("chat") != std::string::npos;
-      router->add("POST", path, [this, chat](const http::Request& request, http::Responder& out) {
-        handle(request, out, chat);
-      }, http::Execution::Blocking);
+      router->add(
+          "POST", path,
+          [this, chat](const http::Request& request, http::Responder& out) {
+            handle(request, out, chat);
+          },
+          http::Execution::Blocking);
     }
     server_ = std::make_unique<http::HttpServer>(http::ServerOptions{}, router);
     server_->start();
@@ -65,9 +67,11 @@ class FakeOpenAI {
 
   json content_chunk(bool chat, int i) const {
     const std::string text = "w" + std::to_string(i) + " ";
-    json choice = chat ? json{{"index", 0}, {"delta", {{"content", text}}}, {"finish_reason", nullptr}}
-                       : json{{"index", 0}, {"text", text}, {"finish_reason", nullptr}};
-    return json{{"id", "x"}, {"object", chat ? "chat.completion.chunk" : "text_completion"},
+    json choice =
+        chat ? json{{"index", 0}, {"delta", {{"content", text}}}, {"finish_reason", nullptr}}
+             : json{{"index", 0}, {"text", text}, {"finish_reason", nullptr}};
+    return json{{"id", "x"},
+                {"object", chat ? "chat.completion.chunk" : "text_completion"},
                 {"choices", json::array({choice})}};
   }
 
@@ -82,7 +86,8 @@ class FakeOpenAI {
     }
     std::this_thread::sleep_for(behaviour_.stall);
     if (behaviour_.reject_every > 0 && n % behaviour_.reject_every == 1) {
-      out.send(http::Response::json(429, {{"error", {{"message", "queue full"}, {"type", "overloaded"}}}}));
+      out.send(http::Response::json(
+          429, {{"error", {{"message", "queue full"}, {"type", "overloaded"}}}}));
       return;
     }
     auto stream = out.stream(200, "text/event-stream");
@@ -96,8 +101,9 @@ class FakeOpenAI {
       std::this_thread::sleep_for(behaviour_.gap);
       if (!stream->write(event(content_chunk(chat, i)))) return;
       if (behaviour_.error_every > 0 && n % behaviour_.error_every == 2) {
-        stream->write(event({{"error", {{"message", "the worker ended the generation: abort"},
-                                        {"type", "upstream_failed"}}}}));
+        stream->write(event({{"error",
+                              {{"message", "the worker ended the generation: abort"},
+                               {"type", "upstream_failed"}}}}));
         stream->close();
         return;
       }
@@ -110,11 +116,14 @@ class FakeOpenAI {
     }
     finish["choices"][0]["finish_reason"] = "length";
     stream->write(event(finish));
-    if (behaviour_.usage && body.value("stream_options", json::object()).value("include_usage", false)) {
-      stream->write(event({{"id", "x"}, {"choices", json::array()},
-                           {"usage", {{"prompt_tokens", behaviour_.prompt_tokens},
-                                      {"completion_tokens", behaviour_.chunks * behaviour_.tokens_per_chunk},
-                                      {"total_tokens", 0}}}}));
+    if (behaviour_.usage &&
+        body.value("stream_options", json::object()).value("include_usage", false)) {
+      stream->write(event({{"id", "x"},
+                           {"choices", json::array()},
+                           {"usage",
+                            {{"prompt_tokens", behaviour_.prompt_tokens},
+                             {"completion_tokens", behaviour_.chunks * behaviour_.tokens_per_chunk},
+                             {"total_tokens", 0}}}}));
     }
     if (behaviour_.done) stream->write("data: [DONE]\n\n");
     stream->close();
@@ -133,15 +142,15 @@ class FakeOpenAI {
 // A fastchat-worker's POST /native/generate: newline-delimited JSON deltas, the last with
 // finish_reason and the token counts.
 struct FakeNativeBehaviour {
-  int deltas = 5;           // deltas with token ids before the last one
+  int deltas = 5;  // deltas with token ids before the last one
   int ids_per_delta = 1;
-  int silent_every = 0;     // delta i % silent_every == 1 carries ids but no text (held back)
+  int silent_every = 0;  // delta i % silent_every == 1 carries ids but no text (held back)
   std::chrono::milliseconds gap{2};
-  int reject_every = 0;     // request n % reject_every == 1 -> 429 with the error envelope
-  int error_every = 0;      // request n % error_every == 2 -> an error line after one delta
-  int abort_every = 0;      // request n % abort_every == 3 -> finish_reason "abort"
-  bool finish = true;       // end with a finish_reason line
-  bool split_lines = false; // write each line in two pieces
+  int reject_every = 0;      // request n % reject_every == 1 -> 429 with the error envelope
+  int error_every = 0;       // request n % error_every == 2 -> an error line after one delta
+  int abort_every = 0;       // request n % abort_every == 3 -> finish_reason "abort"
+  bool finish = true;        // end with a finish_reason line
+  bool split_lines = false;  // write each line in two pieces
   int prompt_tokens = 9;
 };
 
@@ -149,9 +158,10 @@ class FakeWorker {
  public:
   explicit FakeWorker(FakeNativeBehaviour behaviour) : behaviour_(behaviour) {
     auto router = std::make_shared<http::Router>();
-    router->add("POST", "/native/generate", [this](const http::Request& request, http::Responder& out) {
-      handle(request, out);
-    }, http::Execution::Blocking);
+    router->add(
+        "POST", "/native/generate",
+        [this](const http::Request& request, http::Responder& out) { handle(request, out); },
+        http::Execution::Blocking);
     server_ = std::make_unique<http::HttpServer>(http::ServerOptions{}, router);
     server_->start();
   }
@@ -172,8 +182,8 @@ class FakeWorker {
       bodies_.push_back(json::parse(request.body));
     }
     if (behaviour_.reject_every > 0 && n % behaviour_.reject_every == 1) {
-      out.send(http::Response::json(429, {{"error", {{"message", "the worker's queue is full"},
-                                                     {"type", "overloaded"}}}}));
+      out.send(http::Response::json(
+          429, {{"error", {{"message", "the worker's queue is full"}, {"type", "overloaded"}}}}));
       return;
     }
     auto stream = out.stream(200, "application/x-ndjson");
@@ -191,15 +201,21 @@ class FakeWorker {
       for (int k = 0; k < behaviour_.ids_per_delta; ++k) ids.push_back(id++);
       completion += behaviour_.ids_per_delta;
       const bool silent = behaviour_.silent_every > 0 && i % behaviour_.silent_every == 1;
-      if (!write({{"text", silent ? "" : "t" + std::to_string(i)}, {"token_ids", ids},
-                  {"prompt_tokens", behaviour_.prompt_tokens}, {"completion_tokens", completion},
+      if (!write({{"text", silent ? "" : "t" + std::to_string(i)},
+                  {"token_ids", ids},
+                  {"prompt_tokens", behaviour_.prompt_tokens},
+                  {"completion_tokens", completion},
                   {"finish_reason", nullptr}})) {
         return;
       }
       if (behaviour_.error_every > 0 && n % behaviour_.error_every == 2) {
-        write({{"text", ""}, {"token_ids", json::array()}, {"prompt_tokens", behaviour_.prompt_tokens},
-               {"completion_tokens", completion}, {"finish_reason", "error"},
-               {"error", {{"code", "internal_error"}, {"message", "engine failed"}, {"param", ""}}}});
+        write(
+            {{"text", ""},
+             {"token_ids", json::array()},
+             {"prompt_tokens", behaviour_.prompt_tokens},
+             {"completion_tokens", completion},
+             {"finish_reason", "error"},
+             {"error", {{"code", "internal_error"}, {"message", "engine failed"}, {"param", ""}}}});
         stream->close();
         return;
       }
@@ -207,8 +223,11 @@ class FakeWorker {
     if (behaviour_.finish) {
       const bool abort = behaviour_.abort_every > 0 && n % behaviour_.abort_every == 3;
       // The last delta carries one more token, as the engine's last step does.
-      write({{"text", "end"}, {"token_ids", {id}}, {"prompt_tokens", behaviour_.prompt_tokens},
-             {"completion_tokens", completion + 1}, {"finish_reason", abort ? "abort" : "length"}});
+      write({{"text", "end"},
+             {"token_ids", {id}},
+             {"prompt_tokens", behaviour_.prompt_tokens},
+             {"completion_tokens", completion + 1},
+             {"finish_reason", abort ? "abort" : "length"}});
     }
     stream->close();
   }
@@ -220,7 +239,8 @@ class FakeWorker {
   std::vector<json> bodies_;
 };
 
-inline ServeBenchOptions native_options(const FakeWorker& fake, int32_t requests, int32_t concurrency) {
+inline ServeBenchOptions native_options(const FakeWorker& fake, int32_t requests,
+                                        int32_t concurrency) {
   ServeBenchOptions options;
   options.url = fake.url();
   options.model = "fake-model";
@@ -233,7 +253,8 @@ inline ServeBenchOptions native_options(const FakeWorker& fake, int32_t requests
   return options;
 }
 
-inline ServeBenchOptions options_for(const FakeOpenAI& fake, int32_t requests, int32_t concurrency) {
+inline ServeBenchOptions options_for(const FakeOpenAI& fake, int32_t requests,
+                                     int32_t concurrency) {
   ServeBenchOptions options;
   options.url = fake.url();
   options.model = "fake-model";

@@ -76,7 +76,9 @@ TEST(ServeBenchmark, ChatStreamsAreCountedAndTimed) {
   ASSERT_EQ(body["messages"].size(), 1u);
   EXPECT_EQ(body["messages"][0]["role"], "user");
   std::istringstream words(body["messages"][0]["content"].get<std::string>());
-  EXPECT_EQ(std::distance(std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()), 16);
+  EXPECT_EQ(std::distance(std::istream_iterator<std::string>(words),
+                          std::istream_iterator<std::string>()),
+            16);
   EXPECT_EQ(fake.last_authorization(), "Bearer secret");
 }
 
@@ -244,7 +246,9 @@ TEST(ServePrompts, SyntheticPromptsAreDeterministic) {
   EXPECT_NE(a, synthetic_prompt(32, 1, 1));
   EXPECT_NE(a, synthetic_prompt(32, 2, 0));
   std::istringstream words(a);
-  EXPECT_EQ(std::distance(std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()), 32);
+  EXPECT_EQ(std::distance(std::istream_iterator<std::string>(words),
+                          std::istream_iterator<std::string>()),
+            32);
 }
 
 class DatasetTest : public ::testing::Test {
@@ -268,7 +272,8 @@ class DatasetTest : public ::testing::Test {
 };
 
 TEST_F(DatasetTest, ReadsJsonLinesAndArrays) {
-  EXPECT_EQ(load_prompt_dataset(write("a.jsonl", "{\"prompt\": \"one\", \"x\": 1}\n\n{\"prompt\": \"two\"}")),
+  EXPECT_EQ(load_prompt_dataset(
+                write("a.jsonl", "{\"prompt\": \"one\", \"x\": 1}\n\n{\"prompt\": \"two\"}")),
             (std::vector<std::string>{"one", "two"}));
   EXPECT_EQ(load_prompt_dataset(write("b.json", "  [\"one\", \"two\", \"three\"]\n")),
             (std::vector<std::string>{"one", "two", "three"}));
@@ -276,7 +281,8 @@ TEST_F(DatasetTest, ReadsJsonLinesAndArrays) {
 
 TEST_F(DatasetTest, MalformedFilesAreNamedWithTheLine) {
   const auto bad_json = write("c.jsonl", "{\"prompt\": \"one\"}\n{\"prompt\": \n");
-  EXPECT_NE(error_of(bad_json).find(bad_json + ":2: not valid JSON"), std::string::npos) << error_of(bad_json);
+  EXPECT_NE(error_of(bad_json).find(bad_json + ":2: not valid JSON"), std::string::npos)
+      << error_of(bad_json);
   const auto no_prompt = write("d.jsonl", "{\"prompt\": \"one\"}\n\n{\"text\": \"two\"}\n");
   EXPECT_NE(error_of(no_prompt).find(no_prompt + ":3: expected an object"), std::string::npos)
       << error_of(no_prompt);

@@ -70,7 +70,9 @@ TEST(ServeBenchmarkNative, DeltasAreCountedByTheirTokenIds) {
     EXPECT_EQ(body["ignore_eos"], true);
     EXPECT_EQ(body["min_tokens"], 13);
     std::istringstream words(body["prompt"].get<std::string>());
-    EXPECT_EQ(std::distance(std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()), 16);
+    EXPECT_EQ(std::distance(std::istream_iterator<std::string>(words),
+                            std::istream_iterator<std::string>()),
+              16);
   }
   const json line = serve_report_json(options, result);
   EXPECT_EQ(line["endpoint"], "native");
@@ -141,7 +143,9 @@ TEST(ServeSharedPrefix, EveryRequestStartsWithThePrefixAndThenDiffers) {
   options.prompts = {};
   const std::string prefix = shared_prefix(300, options.seed);
   std::istringstream words(prefix);
-  EXPECT_EQ(std::distance(std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()), 300);
+  EXPECT_EQ(std::distance(std::istream_iterator<std::string>(words),
+                          std::istream_iterator<std::string>()),
+            300);
   EXPECT_EQ(prefix, shared_prefix(300, options.seed));
   EXPECT_NE(prefix, shared_prefix(300, options.seed + 1));
   EXPECT_NE(prefix.substr(0, 40), synthetic_prompt(300, options.seed, 0).substr(0, 40));

@@ -11,12 +11,12 @@
 #include <optional>
 
 #include "common/error/error.h"
-#include "test_paths.h"
-#include "worker/engine/engine.h"
 #include "model/loader/model_config.h"
 #include "model/loader/torch_dtype.h"
 #include "model/model_registry.h"
+#include "test_paths.h"
 #include "text/tokenizer/tokenizer.h"
+#include "worker/engine/engine.h"
 
 namespace fastchat::model_writer {
 namespace {
@@ -28,14 +28,17 @@ class SyntheticModelTest : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = fastchat::testing::make_temp_dir("synthetic-model"); }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path stories() const { return fastchat::testing::test_data_dir() / "models" / "stories260K"; }
+  std::filesystem::path stories() const {
+    return fastchat::testing::test_data_dir() / "models" / "stories260K";
+  }
   std::filesystem::path dir_;
 };
 
 TEST_F(SyntheticModelTest, ServableFolderHasTheTokenizerAndZeroPaddingRows) {
   const auto folder = dir_ / "tiny";
   write_servable_synthetic_model(kTiny, folder, stories(), /*zero_padding_rows=*/true);
-  for (const char* name : {"config.json", "model.safetensors", "tokenizer.model", "tokenizer_config.json"}) {
+  for (const char* name :
+       {"config.json", "model.safetensors", "tokenizer.model", "tokenizer_config.json"}) {
     EXPECT_TRUE(std::filesystem::exists(folder / name)) << name;
   }
   EXPECT_FALSE(std::filesystem::exists(folder / "tokenizer.json"));  // stories260K has none
@@ -52,7 +55,8 @@ TEST_F(SyntheticModelTest, ServableFolderHasTheTokenizerAndZeroPaddingRows) {
   const auto weights = loader::tensor_view(file, *lm_head);
   ASSERT_EQ(weights.size(0), 1024);
   EXPECT_EQ(weights.narrow(0, 512, 512).abs().max().item<float>(), 0.0f);
-  EXPECT_GT(weights.narrow(0, 0, 512).abs().sum(1).min().item<float>(), 0.0f);  // every real row random
+  EXPECT_GT(weights.narrow(0, 0, 512).abs().sum(1).min().item<float>(),
+            0.0f);  // every real row random
 }
 
 TEST_F(SyntheticModelTest, GreedyDecodingPicksOnlyIdsTheTokenizerKnows) {
@@ -90,8 +94,10 @@ TEST_F(SyntheticModelTest, RandomPaddingRowsAndTooLargeTokenizers) {
 
   SyntheticShape small = kTiny;
   small.vocab_size = 256;  // fewer ids than the tokenizer's 512: its prompts would be refused
-  EXPECT_THROW(write_servable_synthetic_model(small, dir_ / "small", stories(), true), ErrorException);
-  EXPECT_THROW(write_servable_synthetic_model(kTiny, dir_ / "none", dir_ / "missing", true), ErrorException);
+  EXPECT_THROW(write_servable_synthetic_model(small, dir_ / "small", stories(), true),
+               ErrorException);
+  EXPECT_THROW(write_servable_synthetic_model(kTiny, dir_ / "none", dir_ / "missing", true),
+               ErrorException);
 }
 
 }  // namespace

@@ -61,32 +61,37 @@ std::string delta_line(int completion_tokens, const char* finish = nullptr) {
 class OpenAiServiceMetricsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    worker_.router->add("POST", "/native/generate", [this](const http::Request&, http::Responder& out) {
-      if (overloaded_) {
-        out.send(http::render_error(Error{ErrorCode::Overloaded, "the worker is busy", ""}));
-        return;
-      }
-      auto stream = out.stream(200, "application/x-ndjson");
-      stream->write(delta_line(1));
-      stream->write(delta_line(2));
-      stream->write(delta_line(3, "length"));
-    }, http::Execution::Blocking);
+    worker_.router->add(
+        "POST", "/native/generate",
+        [this](const http::Request&, http::Responder& out) {
+          if (overloaded_) {
+            out.send(http::render_error(Error{ErrorCode::Overloaded, "the worker is busy", ""}));
+            return;
+          }
+          auto stream = out.stream(200, "application/x-ndjson");
+          stream->write(delta_line(1));
+          stream->write(delta_line(2));
+          stream->write(delta_line(3, "length"));
+        },
+        http::Execution::Blocking);
     worker_.start();
-    controller_.router->add("POST", "/get_worker_address", [this](const http::Request& r, http::Responder& out) {
-      auto body = json::parse(r.body);
-      const bool known = body["model"] == "m" && !body.contains("exclude");
-      out.send(http::Response::json(200, {{"address", known ? worker_.address() : ""}}));
-    });
+    controller_.router->add(
+        "POST", "/get_worker_address", [this](const http::Request& r, http::Responder& out) {
+          auto body = json::parse(r.body);
+          const bool known = body["model"] == "m" && !body.contains("exclude");
+          out.send(http::Response::json(200, {{"address", known ? worker_.address() : ""}}));
+        });
     controller_.start();
     controller_client_ = std::make_unique<upstream::ControllerClient>(
         http::Url::parse(controller_.address(), "x"), http::ClientOptions{});
-    pool_ = std::make_unique<upstream::WorkerPool>(*controller_client_, upstream::WorkerPoolOptions{});
+    pool_ =
+        std::make_unique<upstream::WorkerPool>(*controller_client_, upstream::WorkerPoolOptions{});
     service_ = std::make_unique<OpenAiService>(*controller_client_, *pool_, ApiOptions{{"secret"}});
     router_ = service_->router();
   }
 
-  RecordingResponder call(const std::string& method, const std::string& path, const json& body = nullptr,
-                          bool with_key = true) {
+  RecordingResponder call(const std::string& method, const std::string& path,
+                          const json& body = nullptr, bool with_key = true) {
     http::Request request;
     request.method = method;
     request.path = request.target = path;
@@ -105,7 +110,8 @@ class OpenAiServiceMetricsTest : public ::testing::Test {
   }
 
   static json chat(bool stream) {
-    return {{"model", "m"}, {"messages", {{{"role", "user"}, {"content", "hi"}}}}, {"stream", stream}};
+    return {
+        {"model", "m"}, {"messages", {{{"role", "user"}, {"content", "hi"}}}}, {"stream", stream}};
   }
 
   FakeServer worker_;
@@ -122,7 +128,8 @@ TEST_F(OpenAiServiceMetricsTest, GenerationsFeedThePerModelSeries) {
   auto streamed = call("POST", "/v1/chat/completions", chat(true));
   ASSERT_TRUE(streamed.stream_);
   EXPECT_NE(streamed.stream_->data.find("[DONE]"), std::string::npos);
-  EXPECT_EQ(call("POST", "/v1/completions", {{"model", "m"}, {"prompt", "hi"}, {"n", 2}}).status(), 200);
+  EXPECT_EQ(call("POST", "/v1/completions", {{"model", "m"}, {"prompt", "hi"}, {"n", 2}}).status(),
+            200);
 
   const auto text = scrape();
   EXPECT_EQ(sample_value(text, requests("/v1/chat/completions", 200)), 2);
@@ -142,7 +149,9 @@ TEST_F(OpenAiServiceMetricsTest, GenerationsFeedThePerModelSeries) {
 TEST_F(OpenAiServiceMetricsTest, ErrorsAreCountedByStatusAndUnknownModelsGetNoSeries) {
   EXPECT_EQ(call("POST", "/v1/chat/completions", chat(false), /*with_key=*/false).status(), 401);
   EXPECT_EQ(call("POST", "/v1/chat/completions", json{{"model", "m"}}).status(), 400);
-  EXPECT_EQ(call("POST", "/v1/completions", {{"model", "nobody-serves-this"}, {"prompt", "x"}}).status(), 404);
+  EXPECT_EQ(
+      call("POST", "/v1/completions", {{"model", "nobody-serves-this"}, {"prompt", "x"}}).status(),
+      404);
   overloaded_ = true;
   EXPECT_EQ(call("POST", "/v1/chat/completions", chat(true)).status(), 429);
 

@@ -20,7 +20,9 @@ using namespace fastchat::api::testing;
 struct NullResponder : http::Responder {
   std::optional<http::Response> response;
   void send(http::Response r) override { response = std::move(r); }
-  std::shared_ptr<http::ResponseStream> stream(int, std::string, http::Headers) override { return nullptr; }
+  std::shared_ptr<http::ResponseStream> stream(int, std::string, http::Headers) override {
+    return nullptr;
+  }
   bool responded() const override { return response.has_value(); }
 };
 
@@ -37,12 +39,13 @@ TEST(ServerMetrics, InstrumentCountsEachRequestUnderTheStatusTheClientGets) {
   ServerMetrics metrics;
   double in_flight_inside = -1;
   call(metrics.instrument("/v1/models", [&](const http::Request&, http::Responder& out) {
-    in_flight_inside = sample_value(metrics.render(), "fastchat_server_requests_in_flight").value_or(-1);
+    in_flight_inside =
+        sample_value(metrics.render(), "fastchat_server_requests_in_flight").value_or(-1);
     out.send(http::Response::text(200, "ok"));
   }));
-  auto overloaded = metrics.instrument("/v1/completions", [](const http::Request&, http::Responder&) {
-    throw_error(ErrorCode::Overloaded, "busy");
-  });
+  auto overloaded = metrics.instrument(
+      "/v1/completions",
+      [](const http::Request&, http::Responder&) { throw_error(ErrorCode::Overloaded, "busy"); });
   call(overloaded);
   call(overloaded);
   call(metrics.instrument("/v1/completions", [](const http::Request&, http::Responder&) {

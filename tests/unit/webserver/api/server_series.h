@@ -14,7 +14,8 @@ inline std::string rejected(const std::string& endpoint) {
 }
 /// A series of model "m"; with `le`, that bucket of a histogram.
 inline std::string of_m(const std::string& name, const std::string& le = "") {
-  return "fastchat_server_" + name + "{model=\"m\"" + (le.empty() ? "" : ",le=\"" + le + "\"") + "}";
+  return "fastchat_server_" + name + "{model=\"m\"" + (le.empty() ? "" : ",le=\"" + le + "\"") +
+         "}";
 }
 
 }  // namespace fastchat::api::testing

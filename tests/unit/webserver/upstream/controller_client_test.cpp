@@ -111,8 +111,8 @@ TEST_F(ControllerClientTest, RoutesOlderThanTheGraceAreNotUsed) {
   EXPECT_EQ(c->list_models(), std::vector<std::string>{"m"});
   EXPECT_EQ(address(c->worker_for("m", {})), "http://127.0.0.1:1111");
   advance(1ms);
-  for (const auto& error : {error_of([&] { c->list_models(); }),
-                            error_of([&] { c->worker_for("m", {}); })}) {
+  for (const auto& error :
+       {error_of([&] { c->list_models(); }), error_of([&] { c->worker_for("m", {}); })}) {
     EXPECT_EQ(error.code, ErrorCode::Unavailable);
     EXPECT_NE(error.message.find("controller"), std::string::npos) << error.message;
     EXPECT_NE(error.message.find("HTTP 503"), std::string::npos) << error.message;

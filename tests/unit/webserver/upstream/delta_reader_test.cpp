@@ -31,7 +31,8 @@ TEST(DeltaReaderTest, LinesSplitAcrossPiecesArriveWhole) {
   DeltaReader reader(out.sink, "w");
   const std::string all = line("a") + line("bc") + line("", "stop");
   EXPECT_FALSE(reader.received());
-  for (char c : all) ASSERT_EQ(reader.take(std::string_view(&c, 1), false), http::PieceVerdict::Continue);
+  for (char c : all)
+    ASSERT_EQ(reader.take(std::string_view(&c, 1), false), http::PieceVerdict::Continue);
   EXPECT_EQ(out.texts, (std::vector<std::string>{"a", "bc", ""}));
   EXPECT_TRUE(reader.received());
   EXPECT_TRUE(reader.ended());

@@ -33,23 +33,25 @@ class WorkerPoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // The controller hands out workers in order, skipping excluded ones, as ours does.
-    controller_.router->add("POST", "/get_worker_address", [this](const http::Request& r, http::Responder& out) {
-      auto body = json::parse(r.body);
-      std::vector<std::string> exclude = body.value("exclude", std::vector<std::string>{});
-      std::string address;
-      if (body["model"] == "m") {
-        for (const auto& w : workers_) {
-          if (std::find(exclude.begin(), exclude.end(), w) == exclude.end()) {
-            address = w;
-            break;
+    controller_.router->add(
+        "POST", "/get_worker_address", [this](const http::Request& r, http::Responder& out) {
+          auto body = json::parse(r.body);
+          std::vector<std::string> exclude = body.value("exclude", std::vector<std::string>{});
+          std::string address;
+          if (body["model"] == "m") {
+            for (const auto& w : workers_) {
+              if (std::find(exclude.begin(), exclude.end(), w) == exclude.end()) {
+                address = w;
+                break;
+              }
+            }
           }
-        }
-      }
-      out.send(http::Response::json(200, {{"address", address}}));
-    });
-    controller_.router->add("POST", "/list_models", [this](const http::Request&, http::Responder& out) {
-      out.send(http::Response::json(200, {{"models", listed_}}));
-    });
+          out.send(http::Response::json(200, {{"address", address}}));
+        });
+    controller_.router->add("POST", "/list_models",
+                            [this](const http::Request&, http::Responder& out) {
+                              out.send(http::Response::json(200, {{"models", listed_}}));
+                            });
     controller_.start();
     client_ = std::make_unique<ControllerClient>(http::Url::parse(controller_.address(), "x"),
                                                  http::ClientOptions{});

@@ -25,14 +25,17 @@ std::string token(int i) {
 
 // A worker streaming `count` deltas, a little apart, then a finish.
 void add_paced_worker(FakeServer& worker, int count) {
-  worker.router->add("POST", "/native/generate", [count](const http::Request&, http::Responder& out) {
-    auto stream = out.stream(200, "application/x-ndjson");
-    for (int i = 0; i < count; ++i) {
-      if (!stream->write(delta_line(token(i)))) return;
-      std::this_thread::sleep_for(1ms);
-    }
-    stream->write(delta_line("", "length"));
-  }, http::Execution::Blocking);
+  worker.router->add(
+      "POST", "/native/generate",
+      [count](const http::Request&, http::Responder& out) {
+        auto stream = out.stream(200, "application/x-ndjson");
+        for (int i = 0; i < count; ++i) {
+          if (!stream->write(delta_line(token(i)))) return;
+          std::this_thread::sleep_for(1ms);
+        }
+        stream->write(delta_line("", "length"));
+      },
+      http::Execution::Blocking);
   worker.start();
 }
 
@@ -74,7 +77,8 @@ TEST_F(WorkerPoolRelayTest, ASinkThatWouldBlockIsFedOnTheCallersThreadInOrder) {
   auto congested = [&] { return delivered >= 10 && delivered < 40; };
   DeltaSink sink{[&](const protocol::GenerateDelta& d) {
                    const bool on_caller = std::this_thread::get_id() == caller;
-                   if (congested()) (on_caller ? on_caller_while_congested : congested_on_poller) += 1;
+                   if (congested())
+                     (on_caller ? on_caller_while_congested : congested_on_poller) += 1;
                    text += d.text;
                    ++delivered;
                    return true;
@@ -89,14 +93,17 @@ TEST_F(WorkerPoolRelayTest, ASinkThatWouldBlockIsFedOnTheCallersThreadInOrder) {
 TEST_F(WorkerPoolRelayTest, CancellingDuringASilenceEndsTheGenerationAndClosesTheStream) {
   std::promise<bool> stream_cut;
   FakeServer worker;
-  worker.router->add("POST", "/native/generate", [&](const http::Request&, http::Responder& out) {
-    auto stream = out.stream(200, "application/x-ndjson");
-    std::promise<void> gone;
-    stream->on_client_gone([&] { gone.set_value(); });
-    stream->write(delta_line("first"));
-    // Silent from here on, like a worker whose request waits in its queue.
-    stream_cut.set_value(gone.get_future().wait_for(10s) == std::future_status::ready);
-  }, http::Execution::Blocking);
+  worker.router->add(
+      "POST", "/native/generate",
+      [&](const http::Request&, http::Responder& out) {
+        auto stream = out.stream(200, "application/x-ndjson");
+        std::promise<void> gone;
+        stream->on_client_gone([&] { gone.set_value(); });
+        stream->write(delta_line("first"));
+        // Silent from here on, like a worker whose request waits in its queue.
+        stream_cut.set_value(gone.get_future().wait_for(10s) == std::future_status::ready);
+      },
+      http::Execution::Blocking);
   worker.start();
   workers_ = {worker.address()};
   std::atomic<bool> cancelled{false};

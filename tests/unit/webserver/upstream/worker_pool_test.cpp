@@ -13,13 +13,16 @@ using nlohmann::json;
 TEST_F(WorkerPoolTest, StreamsTheWorkersDeltasAndSendsTheNativeRequest) {
   FakeServer worker;
   json received;
-  worker.router->add("POST", "/native/generate", [&](const http::Request& r, http::Responder& out) {
-    received = json::parse(r.body);
-    auto stream = out.stream(200, "application/x-ndjson");
-    stream->write(delta_line("Once") + delta_line(" upon").substr(0, 5));
-    stream->write(delta_line(" upon").substr(5));
-    stream->write(delta_line("", "stop"));
-  }, http::Execution::Blocking);
+  worker.router->add(
+      "POST", "/native/generate",
+      [&](const http::Request& r, http::Responder& out) {
+        received = json::parse(r.body);
+        auto stream = out.stream(200, "application/x-ndjson");
+        stream->write(delta_line("Once") + delta_line(" upon").substr(0, 5));
+        stream->write(delta_line(" upon").substr(5));
+        stream->write(delta_line("", "stop"));
+      },
+      http::Execution::Blocking);
   worker.start();
   workers_ = {worker.address()};
   auto deltas = run("m");
@@ -36,9 +39,12 @@ TEST_F(WorkerPoolTest, AnUnreachableWorkerIsSkippedForTheNextOne) {
   const auto dead_address = dead.address();
   dead.server->stop();
   FakeServer alive;
-  alive.router->add("POST", "/native/generate", [&](const http::Request&, http::Responder& out) {
-    out.stream(200, "application/x-ndjson")->write(delta_line("ok", "stop"));
-  }, http::Execution::Blocking);
+  alive.router->add(
+      "POST", "/native/generate",
+      [&](const http::Request&, http::Responder& out) {
+        out.stream(200, "application/x-ndjson")->write(delta_line("ok", "stop"));
+      },
+      http::Execution::Blocking);
   alive.start();
   workers_ = {dead_address, alive.address()};
   auto deltas = run("m");
@@ -48,9 +54,13 @@ TEST_F(WorkerPoolTest, AnUnreachableWorkerIsSkippedForTheNextOne) {
 
 TEST_F(WorkerPoolTest, AWorkersRejectionIsRelayedWithItsCode) {
   FakeServer worker;
-  worker.router->add("POST", "/native/generate", [](const http::Request&, http::Responder&) {
-    throw_error(ErrorCode::ContextLengthExceeded, "maximum context length is 512 tokens", "max_tokens");
-  }, http::Execution::Blocking);
+  worker.router->add(
+      "POST", "/native/generate",
+      [](const http::Request&, http::Responder&) {
+        throw_error(ErrorCode::ContextLengthExceeded, "maximum context length is 512 tokens",
+                    "max_tokens");
+      },
+      http::Execution::Blocking);
   worker.start();
   workers_ = {worker.address()};
   try {
@@ -65,9 +75,12 @@ TEST_F(WorkerPoolTest, AWorkersRejectionIsRelayedWithItsCode) {
 
 TEST_F(WorkerPoolTest, AFullWorkerIsSkippedAndAllFullIs429) {
   FakeServer full;
-  full.router->add("POST", "/native/generate", [](const http::Request&, http::Responder&) {
-    throw_error(ErrorCode::Overloaded, "the worker is at its concurrency limit");
-  }, http::Execution::Blocking);
+  full.router->add(
+      "POST", "/native/generate",
+      [](const http::Request&, http::Responder&) {
+        throw_error(ErrorCode::Overloaded, "the worker is at its concurrency limit");
+      },
+      http::Execution::Blocking);
   full.start();
   workers_ = {full.address()};
   try {
@@ -77,9 +90,12 @@ TEST_F(WorkerPoolTest, AFullWorkerIsSkippedAndAllFullIs429) {
     EXPECT_EQ(e.error().code, ErrorCode::Overloaded);
   }
   FakeServer free;
-  free.router->add("POST", "/native/generate", [](const http::Request&, http::Responder& out) {
-    out.stream(200, "application/x-ndjson")->write(delta_line("ok", "stop"));
-  }, http::Execution::Blocking);
+  free.router->add(
+      "POST", "/native/generate",
+      [](const http::Request&, http::Responder& out) {
+        out.stream(200, "application/x-ndjson")->write(delta_line("ok", "stop"));
+      },
+      http::Execution::Blocking);
   free.start();
   workers_ = {full.address(), free.address()};
   auto deltas = run("m");
@@ -89,10 +105,13 @@ TEST_F(WorkerPoolTest, AFullWorkerIsSkippedAndAllFullIs429) {
 
 TEST_F(WorkerPoolTest, AStreamCutMidwayIsAnUpstreamFailure) {
   FakeServer worker;
-  worker.router->add("POST", "/native/generate", [](const http::Request&, http::Responder& out) {
-    out.stream(200, "application/x-ndjson")->write(delta_line("half"));
-    // returns without a last delta: the stream ends unfinished
-  }, http::Execution::Blocking);
+  worker.router->add(
+      "POST", "/native/generate",
+      [](const http::Request&, http::Responder& out) {
+        out.stream(200, "application/x-ndjson")->write(delta_line("half"));
+        // returns without a last delta: the stream ends unfinished
+      },
+      http::Execution::Blocking);
   worker.start();
   workers_ = {worker.address()};
   std::vector<std::string> texts;

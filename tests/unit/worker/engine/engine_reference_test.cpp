@@ -2,20 +2,20 @@
 // implementation must come out token for token, alone, batched and across block boundaries.
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
 #include "common/error/error.h"
 #include "engine_test_support.h"
-#include "test_paths.h"
-#include "worker/engine/engine.h"
-#include "worker/engine/text_stream.h"
 #include "model/loader/model_config.h"
 #include "model/loader/weight_store.h"
 #include "model/model_registry.h"
+#include "test_paths.h"
 #include "text/tokenizer/tokenizer.h"
+#include "worker/engine/engine.h"
+#include "worker/engine/text_stream.h"
 
 namespace fastchat::engine {
 namespace {
@@ -37,7 +37,8 @@ std::vector<ReferenceCase> load_reference() {
   auto json = nlohmann::json::parse(in);
   std::vector<ReferenceCase> cases;
   for (const auto& r : json.at("results")) {
-    cases.push_back({r.at("prompt"), r.at("prompt_ids"), r.at("generated_ids"), r.at("generated_text")});
+    cases.push_back(
+        {r.at("prompt"), r.at("prompt_ids"), r.at("generated_ids"), r.at("generated_text")});
   }
   return cases;
 }
@@ -88,7 +89,8 @@ TEST(EngineReferenceChunked, PrefillInSmallChunksMatches) {
   auto cases = load_reference();
   std::vector<std::shared_ptr<RequestStream>> streams;
   for (const auto& c : cases) streams.push_back(engine->submit({c.prompt_ids, greedy(64)}));
-  for (size_t i = 0; i < cases.size(); ++i) EXPECT_EQ(drain_ids(*streams[i]), cases[i].generated_ids);
+  for (size_t i = 0; i < cases.size(); ++i)
+    EXPECT_EQ(drain_ids(*streams[i]), cases[i].generated_ids);
 }
 
 TEST(EngineReferenceText, TextStreamGivesTheReferenceText) {
@@ -109,8 +111,8 @@ TEST(EngineStopping, StopStringCutsTheTextAndFinishesWithStop) {
   auto engine = make_engine(16);
   auto tokenizer = tokenizer::load_tokenizer(model_dir());
   const auto c = load_reference().front();  // ", there was a little girl named Lily. ..."
-  TextStream stream(*engine, engine->submit({c.prompt_ids, greedy(64)}), *tokenizer,
-                    c.prompt_ids, {"girl"});
+  TextStream stream(*engine, engine->submit({c.prompt_ids, greedy(64)}), *tokenizer, c.prompt_ids,
+                    {"girl"});
   auto completion = collect(stream);
   EXPECT_EQ(completion.text, ", there was a little ");
   EXPECT_EQ(completion.finish, FinishReason::Stop);
@@ -153,7 +155,8 @@ TEST(EngineStopping, EosStopsUnlessIgnoredOrTooEarly) {
   auto weights = loader::WeightStore::open(model_dir());
   EngineConfig engine_config;
   engine_config.kv_cache_memory = 16 << 20;
-  Engine engine(model::make_causal_lm(config, weights, torch::kFloat32, torch::kCPU), engine_config);
+  Engine engine(model::make_causal_lm(config, weights, torch::kFloat32, torch::kCPU),
+                engine_config);
 
   auto params = greedy(64);
   params.ignore_eos = false;
@@ -232,7 +235,8 @@ TEST(EngineAbort, AbortFinishesTheStreamAndFreesBlocks) {
   auto follow = engine->submit({{1}, greedy(1)});
   drain_ids(*follow);
   // Stats are published by the engine thread right after it frees the finished request.
-  for (int i = 0; i < 200 && engine->stats().num_free_kv_blocks != engine->stats().num_kv_blocks; ++i) {
+  for (int i = 0; i < 200 && engine->stats().num_free_kv_blocks != engine->stats().num_kv_blocks;
+       ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   EXPECT_EQ(engine->stats().num_free_kv_blocks, engine->stats().num_kv_blocks);

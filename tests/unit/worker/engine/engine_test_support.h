@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "worker/engine/request_stream.h"
 #include "protocol/sampling_params.h"
+#include "worker/engine/request_stream.h"
 
 namespace fastchat::engine::test_support {
 

@@ -3,15 +3,15 @@
 // cached blocks, or when the cache is off; and the blocks all come back afterwards.
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
 #include "engine_test_support.h"
+#include "model/model_registry.h"
 #include "test_paths.h"
 #include "worker/engine/engine.h"
-#include "model/model_registry.h"
 
 namespace fastchat::engine {
 namespace {
@@ -28,7 +28,8 @@ std::filesystem::path model_dir() { return testing::test_data_dir() / "models" /
 
 std::vector<Case> reference_cases() {
   std::ifstream in(model_dir() / "reference.json");
-  const auto json = nlohmann::json::parse(in);  // named: a range-for over a temporary's member dangles
+  const auto json =
+      nlohmann::json::parse(in);  // named: a range-for over a temporary's member dangles
   std::vector<Case> cases;
   for (const auto& r : json.at("results")) {
     cases.push_back({r.at("prompt_ids"), r.at("generated_ids")});

@@ -7,9 +7,9 @@
 #include <thread>
 
 #include "common/error/error.h"
+#include "model/model_registry.h"
 #include "test_paths.h"
 #include "worker/engine/engine.h"
-#include "model/model_registry.h"
 
 namespace fastchat::engine {
 namespace {

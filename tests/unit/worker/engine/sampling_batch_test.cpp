@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "model/model_registry.h"
 #include "test_paths.h"
 #include "worker/engine/engine.h"
-#include "model/model_registry.h"
 
 namespace fastchat::engine {
 namespace {

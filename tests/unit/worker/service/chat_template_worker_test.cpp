@@ -72,8 +72,11 @@ engine::ModelInstance* ChatTemplateWorker::model_ = nullptr;
 TEST_F(ChatTemplateWorker, TheFoldersTemplateIsUsedAndNamed) {
   ASSERT_NE(model_->chat_template(), nullptr);
   // "</s>" is one token (2): generation stops on it as a token id.
-  const json format = {{"type", "chat_template"}, {"origin", "tokenizer_config.json"},
-                       {"end_of_turn", "</s>"}, {"stop_token_ids", {2}}, {"stop", json::array()}};
+  const json format = {{"type", "chat_template"},
+                       {"origin", "tokenizer_config.json"},
+                       {"end_of_turn", "</s>"},
+                       {"stop_token_ids", {2}},
+                       {"stop", json::array()}};
   EXPECT_EQ(model_->prompt_format(), format);
   auto details = call(*router_, "/model_details", json::object());
   ASSERT_TRUE(details.response);
@@ -86,7 +89,8 @@ TEST_F(ChatTemplateWorker, TheFoldersTemplateIsUsedAndNamed) {
 }
 
 TEST_F(ChatTemplateWorker, RendersWithTheTemplateAndWritesBosOnce) {
-  const std::vector<protocol::ChatMessage> messages = {{"system", "Be kind."}, {"user", "Once upon a time"}};
+  const std::vector<protocol::ChatMessage> messages = {{"system", "Be kind."},
+                                                       {"user", "Once upon a time"}};
   const std::string prompt = model_->render_chat(messages);
   EXPECT_EQ(prompt, "<s>[system] Be kind.</s>[user] Once upon a time</s>[assistant]");
   const auto ids = model_->encode_chat(prompt);
@@ -96,9 +100,11 @@ TEST_F(ChatTemplateWorker, RendersWithTheTemplateAndWritesBosOnce) {
   EXPECT_EQ(ids, model_->tokenizer().encode(prompt, /*add_special_tokens=*/false));
 
   auto out = call(*router_, "/native/generate",
-                  {{"messages", {{{"role", "system"}, {"content", "Be kind."}},
-                                 {{"role", "user"}, {"content", "Once upon a time"}}}},
-                   {"temperature", 0}, {"max_tokens", 6}});
+                  {{"messages",
+                    {{{"role", "system"}, {"content", "Be kind."}},
+                     {{"role", "user"}, {"content", "Once upon a time"}}}},
+                   {"temperature", 0},
+                   {"max_tokens", 6}});
   ASSERT_TRUE(out.stream_);
   protocol::FrameSplitter lines('\n');
   int32_t prompt_tokens = 0;
@@ -109,15 +115,16 @@ TEST_F(ChatTemplateWorker, RendersWithTheTemplateAndWritesBosOnce) {
 }
 
 TEST_F(ChatTemplateWorker, ATemplatesRefusalIsA400NamingTheLine) {
-  auto out = call(*router_, "/native/generate",
-                  {{"messages", {{{"role", "user"}, {"content", "x"}}, {{"role", "user"}, {"content", "forbidden"}}}},
-                   {"max_tokens", 4}});
+  auto out =
+      call(*router_, "/native/generate",
+           {{"messages",
+             {{{"role", "user"}, {"content", "x"}}, {{"role", "user"}, {"content", "forbidden"}}}},
+            {"max_tokens", 4}});
   ASSERT_TRUE(out.response);
   EXPECT_EQ(out.response->status, 400);
   const auto error = json::parse(out.response->body)["error"];
   EXPECT_NE(error["message"].get<std::string>().find("line 1"), std::string::npos) << error;
-  EXPECT_NE(error["message"].get<std::string>().find("this content is refused"),
-            std::string::npos)
+  EXPECT_NE(error["message"].get<std::string>().find("this content is refused"), std::string::npos)
       << error;
 }
 

@@ -2,8 +2,8 @@
 // Drives a worker's router without a socket: a responder that records what a handler sends or
 // streams, and call() for one request.
 
-#include <nlohmann/json.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -37,8 +37,8 @@ struct RecordingResponder : http::Responder {
   bool responded() const override { return response || stream_; }
 };
 
-inline RecordingResponder call(http::Router& router, const std::string& path, const nlohmann::json& body,
-                        const std::string& method = "POST") {
+inline RecordingResponder call(http::Router& router, const std::string& path,
+                               const nlohmann::json& body, const std::string& method = "POST") {
   http::Request request;
   request.method = method;
   request.path = request.target = path;

@@ -14,8 +14,9 @@ using fastchat::testing::describe;
 using fastchat::testing::promtool_check_metrics;
 using fastchat::testing::sample_value;
 
-engine::RequestRecord record(engine::FinishReason reason, int output_tokens, std::optional<double> queue,
-                             std::optional<double> first_token, double total) {
+engine::RequestRecord record(engine::FinishReason reason, int output_tokens,
+                             std::optional<double> queue, std::optional<double> first_token,
+                             double total) {
   engine::RequestRecord r;
   r.reason = reason;
   r.prompt_tokens = 4;
@@ -34,8 +35,10 @@ TEST(WorkerMetrics, RecordsBecomeHistogramsAndFinishReasonCounts) {
   WorkerMetrics metrics("m");
   using engine::FinishReason;
   metrics.on_request_finished(record(FinishReason::Length, 11, 0.002, 0.03, 0.53));  // 0.05 s/token
-  metrics.on_request_finished(record(FinishReason::Stop, 1, 0.001, 0.02, 0.02));     // one token: no TPOT
-  metrics.on_request_finished(record(FinishReason::Abort, 0, std::nullopt, std::nullopt, 0.4));  // never ran
+  metrics.on_request_finished(
+      record(FinishReason::Stop, 1, 0.001, 0.02, 0.02));  // one token: no TPOT
+  metrics.on_request_finished(
+      record(FinishReason::Abort, 0, std::nullopt, std::nullopt, 0.4));  // never ran
   metrics.on_request_finished(record(FinishReason::Timeout, 0, std::nullopt, std::nullopt, 5));
 
   const auto text = metrics.render();
@@ -88,7 +91,8 @@ TEST(WorkerMetrics, EngineTotalsAppearOnceThereIsAnEngineAndRejectionsAddUp) {
   EXPECT_EQ(sample_value(text, series("prefix_cache_queries_total")), 32);
   EXPECT_EQ(sample_value(text, series("prefix_cache_hits_total")), 16);
   EXPECT_EQ(sample_value(text, series("requests_aborted_total")), 4);
-  EXPECT_EQ(sample_value(text, series("requests_rejected_total")), 7) << "engine queue + worker limit";
+  EXPECT_EQ(sample_value(text, series("requests_rejected_total")), 7)
+      << "engine queue + worker limit";
 
   auto check = promtool_check_metrics(text);
   EXPECT_EQ(check.exit_code, 0) << describe(check, text);

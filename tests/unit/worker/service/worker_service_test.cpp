@@ -12,9 +12,9 @@
 
 #include "common/metrics/exposition.h"
 #include "metrics_checks.h"
+#include "protocol/generate_delta.h"
 #include "recording_responder.h"
 #include "test_paths.h"
-#include "protocol/generate_delta.h"
 
 namespace fastchat::service {
 namespace {
@@ -39,7 +39,8 @@ class WorkerServiceTest : public ::testing::Test {
     model_ = nullptr;
   }
 
-  RecordingResponder call(const std::string& path, const json& body, const std::string& method = "POST") {
+  RecordingResponder call(const std::string& path, const json& body,
+                          const std::string& method = "POST") {
     return recording::call(*router_, path, body, method);
   }
 
@@ -59,8 +60,11 @@ class WorkerServiceTest : public ::testing::Test {
 engine::ModelInstance* WorkerServiceTest::model_ = nullptr;
 
 TEST_F(WorkerServiceTest, FastChatStreamIsCumulativeNulFramedAndMatchesTheWholeAnswer) {
-  json body = {{"model", "stories260K"}, {"prompt", "Once upon a time"}, {"temperature", 0},
-               {"max_new_tokens", 16}, {"echo", false}};
+  json body = {{"model", "stories260K"},
+               {"prompt", "Once upon a time"},
+               {"temperature", 0},
+               {"max_new_tokens", 16},
+               {"echo", false}};
   auto streamed = call("/worker_generate_stream", body);
   ASSERT_TRUE(streamed.stream_);
   EXPECT_EQ(streamed.stream_status, 200);
@@ -76,7 +80,8 @@ TEST_F(WorkerServiceTest, FastChatStreamIsCumulativeNulFramedAndMatchesTheWholeA
   }
   EXPECT_EQ(list.back()["finish_reason"], "length");
   EXPECT_EQ(list.back()["usage"]["completion_tokens"], 16);
-  EXPECT_EQ(list.back()["usage"]["prompt_tokens"], model_->encode_prompt("Once upon a time").size());
+  EXPECT_EQ(list.back()["usage"]["prompt_tokens"],
+            model_->encode_prompt("Once upon a time").size());
 
   auto whole = call("/worker_generate", body);
   ASSERT_TRUE(whole.response);
@@ -85,7 +90,8 @@ TEST_F(WorkerServiceTest, FastChatStreamIsCumulativeNulFramedAndMatchesTheWholeA
 }
 
 TEST_F(WorkerServiceTest, FastChatEchoesThePromptByDefault) {
-  auto out = call("/worker_generate", {{"prompt", "Once upon a time"}, {"temperature", 0}, {"max_new_tokens", 4}});
+  auto out = call("/worker_generate",
+                  {{"prompt", "Once upon a time"}, {"temperature", 0}, {"max_new_tokens", 4}});
   auto text = json::parse(out.response->body)["text"].get<std::string>();
   EXPECT_EQ(text.rfind("Once upon a time", 0), 0u) << text;
 }
@@ -101,8 +107,9 @@ TEST_F(WorkerServiceTest, FastChatErrorsTravelInBandWithFastChatCodes) {
 }
 
 TEST_F(WorkerServiceTest, NativeStreamSendsDeltasWithLogprobsAndAFinalUsage) {
-  auto out = call("/native/generate", {{"prompt", "Once upon a time"}, {"temperature", 0},
-                                       {"max_tokens", 12}, {"logprobs", 2}});
+  auto out = call(
+      "/native/generate",
+      {{"prompt", "Once upon a time"}, {"temperature", 0}, {"max_tokens", 12}, {"logprobs", 2}});
   ASSERT_TRUE(out.stream_);
   auto list = frames(out.stream_->data, '\n');
   std::string text;
@@ -122,16 +129,21 @@ TEST_F(WorkerServiceTest, NativeStreamSendsDeltasWithLogprobsAndAFinalUsage) {
   EXPECT_EQ(last.finish_reason, "length");
   EXPECT_EQ(last.completion_tokens, 12);
   EXPECT_EQ(tokens, 12);
-  auto fastchat = call("/worker_generate", {{"prompt", "Once upon a time"}, {"temperature", 0},
-                                            {"max_new_tokens", 12}, {"echo", false}});
+  auto fastchat = call("/worker_generate", {{"prompt", "Once upon a time"},
+                                            {"temperature", 0},
+                                            {"max_new_tokens", 12},
+                                            {"echo", false}});
   EXPECT_EQ(json::parse(fastchat.response->body)["text"], text);
 }
 
 TEST_F(WorkerServiceTest, NativeMessagesAreRenderedWithTheTemplate) {
   // raw template: the prompt is the concatenated messages, so the answer equals a prompt call.
-  auto chat = call("/native/generate", {{"messages", {{{"role", "user"}, {"content", "Once upon a time"}}}},
-                                        {"temperature", 0}, {"max_tokens", 8}});
-  auto plain = call("/native/generate", {{"prompt", "Once upon a time"}, {"temperature", 0}, {"max_tokens", 8}});
+  auto chat =
+      call("/native/generate", {{"messages", {{{"role", "user"}, {"content", "Once upon a time"}}}},
+                                {"temperature", 0},
+                                {"max_tokens", 8}});
+  auto plain = call("/native/generate",
+                    {{"prompt", "Once upon a time"}, {"temperature", 0}, {"max_tokens", 8}});
   // Compare content, not framing: how tokens group into deltas depends on engine timing.
   auto content = [](const std::string& data) {
     std::string text;
@@ -158,8 +170,8 @@ TEST_F(WorkerServiceTest, ContextRulesNameBothNumbersOrClampAnUnsetMaxTokens) {
   EXPECT_NE(message.find("512"), std::string::npos) << message;
   EXPECT_NE(message.find(std::to_string(600 + prompt_tokens)), std::string::npos) << message;
 
-  auto clamped = call("/native/generate", {{"prompt", "Once upon a time"}, {"temperature", 0},
-                                           {"ignore_eos", true}});
+  auto clamped = call("/native/generate",
+                      {{"prompt", "Once upon a time"}, {"temperature", 0}, {"ignore_eos", true}});
   auto list = frames(clamped.stream_->data, '\n');
   auto last = protocol::parse_delta_line(list.back().dump());
   EXPECT_EQ(last.finish_reason, "length");
@@ -240,7 +252,9 @@ TEST(WorkerServiceLoading, AnswersLiveButNotReadyAndRefusesModelRoutesUntilTheMo
   auto frame = json::parse(splitter.push(frames_out.stream_->data).at(0));
   EXPECT_EQ(frame["error_code"], 50005);
   EXPECT_NE(frame["text"].get<std::string>().find("loading"), std::string::npos);
-  EXPECT_EQ(json::parse(call(*router, "/worker_generate", {{"prompt", "x"}}).response->body)["error_code"], 50005);
+  EXPECT_EQ(json::parse(
+                call(*router, "/worker_generate", {{"prompt", "x"}}).response->body)["error_code"],
+            50005);
   // /metrics answers while loading, without the engine's series.
   auto metrics = call(*router, "/metrics", json::object(), "GET");
   EXPECT_EQ(metrics.status(), 200);
@@ -282,11 +296,18 @@ TEST(WorkerServiceMetrics, AGenerationShowsInTheTokenCountsAndHistogramsAndPasse
   } while (std::chrono::steady_clock::now() < deadline);
 
   EXPECT_EQ(sample_value(text, "fastchat_worker_generation_tokens_total" + label), 16) << text;
-  EXPECT_EQ(sample_value(text, "fastchat_worker_time_to_first_token_seconds_count" + label), 1) << text;
-  EXPECT_EQ(sample_value(text, "fastchat_worker_time_per_output_token_seconds_count" + label), 1) << text;
-  EXPECT_EQ(sample_value(text, "fastchat_worker_request_queue_time_seconds_count" + label), 1) << text;
-  EXPECT_EQ(sample_value(text, "fastchat_worker_e2e_request_latency_seconds_count" + label), 1) << text;
-  EXPECT_EQ(sample_value(text, "fastchat_worker_requests_finished_total{model=\"stories260K\",finish_reason=\"length\"}"), 1);
+  EXPECT_EQ(sample_value(text, "fastchat_worker_time_to_first_token_seconds_count" + label), 1)
+      << text;
+  EXPECT_EQ(sample_value(text, "fastchat_worker_time_per_output_token_seconds_count" + label), 1)
+      << text;
+  EXPECT_EQ(sample_value(text, "fastchat_worker_request_queue_time_seconds_count" + label), 1)
+      << text;
+  EXPECT_EQ(sample_value(text, "fastchat_worker_e2e_request_latency_seconds_count" + label), 1)
+      << text;
+  EXPECT_EQ(sample_value(text,
+                         "fastchat_worker_requests_finished_total{model=\"stories260K\",finish_"
+                         "reason=\"length\"}"),
+            1);
   EXPECT_GE(sample_value(text, "fastchat_worker_prompt_tokens_total" + label).value_or(0),
             static_cast<double>(model.encode_prompt("Once upon a time").size()));
   EXPECT_EQ(sample_value(text, "fastchat_worker_num_requests_running" + label), 0);
