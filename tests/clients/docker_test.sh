@@ -110,7 +110,7 @@ expect_line '^COPY --from=build .*/opt/fastchat/bin/$' "runtime copies the binar
 
 # ---- 3. build packages match scripts/install_deps.sh --------------------------------------------
 # Packages of install_deps.sh the image does not need to build the programs.
-not_for_image="ccache libgtest-dev libgmock-dev docker-compose curl shellcheck nodejs npm prometheus clang libclang-rt-14-dev"
+not_for_image="ccache libgtest-dev libgmock-dev docker-compose curl shellcheck nodejs npm prometheus clang libclang-rt-14-dev python3-numpy"
 stage_packages() {  # STAGE: the packages of the stage's apt-get install lines
   awk -v stage="$1" '
     /^FROM / { in_stage = ($NF == stage) }
