@@ -75,7 +75,7 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 status=0
 summary=()
 for t in "${targets[@]}"; do
-  binary="$build_dir/tests/fuzz/$t"
+  binary="$build_dir/bin/$t"
   if [ ! -x "$binary" ]; then
     echo "fuzz.sh: $binary is not built" >&2
     exit 2
