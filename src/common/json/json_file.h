@@ -15,4 +15,9 @@ namespace fastchat {
 nlohmann::json read_json_file(const std::filesystem::path& file,
                               ErrorCode code = ErrorCode::InvalidModel);
 
+/// The whole of `file` as bytes (a template, or JSON to parse another way). Throws like
+/// read_json_file when it cannot be read.
+std::string read_text_file(const std::filesystem::path& file,
+                           ErrorCode code = ErrorCode::InvalidModel);
+
 }  // namespace fastchat

@@ -1,8 +1,5 @@
 #include "text/conversation/chat_template.h"
 
-#include <fstream>
-#include <iterator>
-
 #include "common/error/error.h"
 #include "common/json/json_file.h"
 
@@ -59,14 +56,6 @@ jinja::Template parse(const std::string& source, const std::string& origin) {
   }
 }
 
-std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw_error(ErrorCode::InvalidModel, file.string() + ": cannot read the file", file.string());
-  }
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 }  // namespace
 
 ChatTemplate::ChatTemplate(jinja::Template tpl, std::string origin, std::string bos,
@@ -84,7 +73,7 @@ std::optional<ChatTemplate> ChatTemplate::load(const std::filesystem::path& fold
     config = read_json_file(folder / kTokenizerConfig);
   }
   if (std::filesystem::exists(folder / kTemplateFile)) {
-    const std::string source = read_text(folder / kTemplateFile);
+    const std::string source = read_text_file(folder / kTemplateFile);
     return ChatTemplate(parse(source, kTemplateFile), kTemplateFile,
                         token_text(config, "bos_token"), token_text(config, "eos_token"));
   }

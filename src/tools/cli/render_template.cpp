@@ -1,7 +1,5 @@
 #include "tools/cli/render_template.h"
 
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "common/error/error.h"
@@ -15,13 +13,8 @@ using nlohmann::ordered_json;
 
 // JSON given inline or as @FILE, parsed keeping key order (tojson writes it).
 ordered_json read_json_option(const std::string& text, const std::string& option) {
-  std::string source = text;
-  if (text.starts_with("@")) {
-    std::ifstream in(text.substr(1), std::ios::binary);
-    if (!in)
-      throw_error(ErrorCode::InvalidConfig, option + ": cannot read " + text.substr(1), option);
-    source.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  const std::string source =
+      text.starts_with("@") ? read_text_file(text.substr(1), ErrorCode::InvalidConfig) : text;
   auto value = ordered_json::parse(source, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded())
     throw_error(ErrorCode::InvalidConfig, option + ": not valid JSON", option);

@@ -14,7 +14,7 @@
 #include <fstream>
 #include <set>
 
-#include "../../worker/engine/engine_test_support.h"
+#include "engine_test_support.h"
 #include "model/model_registry.h"
 #include "test_paths.h"
 #include "worker/engine/engine.h"
