@@ -14,6 +14,17 @@ std::string to_line(const GenerateDelta& delta) {
                {"token_ids", delta.token_ids},
                {"prompt_tokens", delta.prompt_tokens},
                {"completion_tokens", delta.completion_tokens}};
+  if (!delta.reasoning.empty()) line["reasoning"] = delta.reasoning;
+  if (!delta.tool_calls.empty()) {
+    json calls = json::array();
+    for (const auto& call : delta.tool_calls) {
+      json entry = {{"index", call.index}, {"arguments", call.arguments}};
+      if (!call.id.empty()) entry["id"] = call.id;
+      if (!call.name.empty()) entry["name"] = call.name;
+      calls.push_back(std::move(entry));
+    }
+    line["tool_calls"] = std::move(calls);
+  }
   if (!delta.logprobs.empty()) {
     json logprobs = json::array();
     for (const auto& entry : delta.logprobs) {
@@ -58,6 +69,22 @@ int32_t read_int32_field(std::string_view line, const json& object, const char* 
   return it == object.end() ? 0 : read_int32(line, *it, field);
 }
 
+std::vector<ToolCallDelta> read_tool_calls(std::string_view line, const json& calls) {
+  if (!calls.is_array()) bad_line(line, "tool_calls is not an array");
+  std::vector<ToolCallDelta> out;
+  for (const auto& call : calls) {
+    if (!call.is_object()) bad_line(line, "a tool call is not an object");
+    ToolCallDelta delta;
+    delta.index = read_int32_field(line, call, "index");
+    if (delta.index < 0) bad_line(line, "a tool call's index is negative");
+    delta.id = call.value("id", std::string());
+    delta.name = call.value("name", std::string());
+    delta.arguments = call.value("arguments", std::string());
+    out.push_back(std::move(delta));
+  }
+  return out;
+}
+
 }  // namespace
 
 GenerateDelta parse_delta_line(std::string_view line) {
@@ -66,6 +93,10 @@ GenerateDelta parse_delta_line(std::string_view line) {
   GenerateDelta delta;
   try {
     delta.text = value.value("text", std::string());
+    delta.reasoning = value.value("reasoning", std::string());
+    if (auto it = value.find("tool_calls"); it != value.end()) {
+      delta.tool_calls = read_tool_calls(line, *it);
+    }
     if (auto it = value.find("token_ids"); it != value.end()) {
       if (!it->is_array()) bad_line(line, "token_ids is not an array");
       for (const auto& id : *it) delta.token_ids.push_back(read_int32(line, id, "token_ids"));

@@ -20,11 +20,25 @@ struct TokenLogprob {
   std::vector<std::pair<std::string, float>> top;
 };
 
+/// A piece of one tool call the model made, as OpenAI streams it: the first piece of a call
+/// carries its id and function name, later ones fragments of its arguments (a JSON text whose
+/// pieces concatenate to the whole).
+struct ToolCallDelta {
+  int32_t index = 0;  ///< the call's position among this answer's calls
+  std::string id;     ///< first piece only ("call_...")
+  std::string name;   ///< first piece only
+  std::string arguments;
+
+  bool operator==(const ToolCallDelta&) const = default;
+};
+
 struct GenerateDelta {
-  std::string text;
+  std::string text;       ///< answer text (content), with reasoning and tool-call markup taken out
+  std::string reasoning;  ///< text the model wrote inside its thinking markers
+  std::vector<ToolCallDelta> tool_calls;
   std::vector<int32_t> token_ids;
   std::vector<TokenLogprob> logprobs;        ///< one per token, when requested
-  std::optional<std::string> finish_reason;  ///< "stop", "length", "abort", "error"
+  std::optional<std::string> finish_reason;  ///< "stop", "length", "tool_calls", "abort", "error"
   int32_t prompt_tokens = 0;
   int32_t completion_tokens = 0;  ///< so far
   std::optional<Error> error;

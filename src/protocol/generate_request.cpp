@@ -6,6 +6,7 @@
 
 #include "common/error/error.h"
 #include "common/json/json_fields.h"
+#include "protocol/template_inputs.h"
 
 namespace fastchat::protocol {
 
@@ -78,6 +79,28 @@ void read_common(const json& body, GenerateRequest& request) {
   read_flag(body, "echo", request.echo);
 }
 
+// A field the native protocol carries as JSON text (see parse_native_request).
+nlohmann::ordered_json read_json_text(const json& value, const std::string& name) {
+  const std::string& text = read_string(value, name);
+  auto parsed = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) reject_field(name, "must be a JSON text");
+  return parsed;
+}
+
+void read_chat_inputs(const json& body, GenerateRequest& request) {
+  const json* tools = find_field(body, "tools");
+  const json* kwargs = find_field(body, "chat_template_kwargs");
+  if (!request.messages && (tools || kwargs)) {
+    reject_field(tools ? "tools" : "chat_template_kwargs", "needs 'messages', not 'prompt'");
+  }
+  if (tools) request.tools = validate_tools(read_json_text(*tools, "tools"));
+  if (kwargs) {
+    request.chat_template_kwargs =
+        validate_template_kwargs(read_json_text(*kwargs, "chat_template_kwargs"));
+  }
+  read_flag(body, "parallel_tool_calls", request.parallel_tool_calls);
+}
+
 }  // namespace
 
 GenerateRequest parse_fastchat_request(const json& body) {
@@ -118,6 +141,7 @@ GenerateRequest parse_native_request(const json& body) {
   if (messages) {
     request.messages = protocol::parse_chat_messages(*messages);
   }
+  read_chat_inputs(body, request);
   read_common(body, request);
   auto& sampling = request.sampling;
   read_float(body, "min_p", sampling.min_p);
@@ -175,9 +199,13 @@ json to_native_json(const GenerateRequest& request) {
   if (request.prompt) body["prompt"] = *request.prompt;
   if (request.messages) {
     json messages = json::array();
-    for (const auto& m : *request.messages)
-      messages.push_back({{"role", m.role}, {"content", m.content}});
+    for (const auto& m : *request.messages) messages.push_back(json(to_json(m)));
     body["messages"] = std::move(messages);
+    if (!request.tools.is_null()) body["tools"] = request.tools.dump();
+    if (!request.chat_template_kwargs.empty()) {
+      body["chat_template_kwargs"] = request.chat_template_kwargs.dump();
+    }
+    body["parallel_tool_calls"] = request.parallel_tool_calls;
   }
   return body;
 }

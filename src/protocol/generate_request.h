@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include "protocol/chat_message.h"
 #include "protocol/sampling_params.h"
@@ -20,6 +20,13 @@ struct GenerateRequest {
   /// Exactly one of the two: text sent as is, or messages the worker renders with its template.
   std::optional<std::string> prompt;
   std::optional<std::vector<protocol::ChatMessage>> messages;
+  /// Tools offered to the chat template (validate_tools; the client's key order); null for none.
+  /// The reply is parsed for tool calls only when tools are offered.
+  nlohmann::ordered_json tools = nullptr;
+  /// false: at most one tool call is reported.
+  bool parallel_tool_calls = true;
+  /// More chat template variables (validate_template_kwargs).
+  nlohmann::ordered_json chat_template_kwargs = nlohmann::ordered_json::object();
   /// stop_token_ids and stop are the client's; the worker adds its template's.
   protocol::SamplingParams sampling;
   /// The client set max_tokens: exceeding the context is its error. Otherwise max_tokens is
@@ -38,7 +45,9 @@ struct GenerateRequest {
 GenerateRequest parse_fastchat_request(const nlohmann::json& body);
 
 /// The native protocol: OpenAI's sampling field names (see to_native_json) plus `prompt` or
-/// `messages`, `max_tokens` optional, `echo`, `logprobs` (-1..20). Throws like the above.
+/// `messages`, `max_tokens` optional, `echo`, `logprobs` (-1..20), and with messages `tools` and
+/// `chat_template_kwargs` as JSON texts (so that their key order survives any JSON library on
+/// the way) and `parallel_tool_calls`. Throws like the above.
 GenerateRequest parse_native_request(const nlohmann::json& body);
 
 /// The request as the native protocol's JSON body (what fastchat-server sends).

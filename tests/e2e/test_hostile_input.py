@@ -146,11 +146,22 @@ CHAT_FIELDS = {
                  [{"role": "user", "content": [{"type": "text", "text": 5}]}],
                  [{"role": "user", "content": [5]}],
                  [{"role": "user", "content": LONG_PROMPT}],
-                 [{"role": "user", "content": "hi"}] * 2000],
+                 [{"role": "user", "content": "hi"}] * 2000,
+                 [{"role": "tool", "content": "x"}], [{"role": "tool", "tool_call_id": "c"}],
+                 [{"role": "assistant", "tool_calls": [5]}],
+                 [{"role": "assistant", "tool_calls": [{"id": "c", "function": {"name": "f"}}]}],
+                 [{"role": "user", "content": "x", "tool_calls": []}]],
     "logprobs": ["x", 5, []],
     "top_logprobs": [-1, 1000, "x", 2 ** 40],
-    "tools": [[{"type": "function", "function": {"name": "f"}}], "x"],
-    "tool_choice": ["required", {"type": "function", "function": {"name": "f"}}],
+    # Well-formed tools are refused too: stories260K's FastChat template has no place for them.
+    "tools": [[{"type": "function", "function": {"name": "f"}}], "x", [5], [{"type": "function"}],
+              [{"type": "code", "function": {"name": "f"}}],
+              [{"type": "function", "function": {"name": "a b"}}],
+              [{"type": "function", "function": {"name": "f", "parameters": 5}}]],
+    "tool_choice": ["required", {"type": "function", "function": {"name": "f"}}, "x", 5],
+    "chat_template_kwargs": ["x", [1], {"messages": []}, {"enable_thinking": False}],
+    "parallel_tool_calls": ["x", 5],
+    "functions": [[{"name": "f"}]],
 }
 COMPLETION_BASE = {"model": MODEL, "prompt": "Once upon", "max_tokens": 4, "temperature": 0}
 COMPLETION_FIELDS = {
@@ -185,7 +196,11 @@ NATIVE_MESSAGES_BASE = {"messages": [{"role": "user", "content": "hi"}], "max_to
 NATIVE_MESSAGES_FIELDS = {
     "messages": [None, "hi", 5, [], [5], [{"role": "wizard", "content": "hi"}],
                  [{"role": "user"}], [{"role": "user", "content": 5}],
-                 [{"role": "user", "content": LONG_PROMPT}]],
+                 [{"role": "user", "content": LONG_PROMPT}],
+                 [{"role": "tool", "tool_call_id": "c", "content": "x"}]],
+    "tools": ["x", 5, "[5]", "not json", '[{"type": "function", "function": {"name": "f"}}]'],
+    "chat_template_kwargs": ["[1]", 5, '{"tools": []}'],
+    "parallel_tool_calls": ["x", 5],
 }
 FASTCHAT_BASE = {"model": MODEL, "prompt": "Once upon", "max_new_tokens": 4, "temperature": 0}
 FASTCHAT_FIELDS = {

@@ -17,9 +17,11 @@ Needs only NumPy (Debian's python3-numpy). Deterministic: the same command write
 
 import argparse
 import json
-import struct
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from safetensors_writer import write_safetensors  # noqa: E402
 
 import numpy as np
 
@@ -133,22 +135,6 @@ def to_bf16_bits(values):
 
 def from_bf16_bits(bits):
     return (bits.astype(np.uint32) << 16).view(np.float32).astype(np.float64)
-
-
-def write_safetensors(path, tensors):
-    """tensors: name -> (dtype name, little-endian bytes, shape), written in the given order."""
-    header, offset, blobs = {"__metadata__": {"format": "pt"}}, 0, []
-    for name, (dtype, data, shape) in tensors.items():
-        header[name] = {"dtype": dtype, "shape": list(shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
 
 
 def store(folder, weights, storage):

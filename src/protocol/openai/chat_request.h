@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "protocol/chat_message.h"
 #include "protocol/openai/generation_options.h"
 
@@ -23,12 +25,19 @@ struct ChatCompletionRequest {
   GenerationOptions options;
   bool logprobs = false;
   int top_logprobs = 0;  ///< [0, 20]; only with logprobs
+  /// The tools for the template (protocol::validate_tools), null when none are offered or
+  /// tool_choice is "none": such a request is answered with text.
+  nlohmann::ordered_json tools = nullptr;
+  bool parallel_tool_calls = true;
+  /// protocol::validate_template_kwargs; an empty object when not given.
+  nlohmann::ordered_json chat_template_kwargs = nlohmann::ordered_json::object();
 };
 
 /// Parses a chat completion body. Throws ErrorException{InvalidRequest} naming the first bad field
 /// (param = field name or JSON path such as "messages[1].content"), including for features this
-/// server does not implement and would otherwise silently ignore: tools, functions, tool_choice
-/// other than "none", and response_format other than {"type": "text"}.
+/// server does not implement and would otherwise silently ignore: the legacy `functions` and
+/// `function_call`, tool_choice "required" or a named function (forcing a call needs
+/// constrained decoding), and response_format other than {"type": "text"}.
 ChatCompletionRequest parse_chat_completion_request(std::string_view body);
 
 }  // namespace fastchat::openai

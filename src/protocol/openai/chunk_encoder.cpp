@@ -12,6 +12,39 @@ void append_string(std::string& out, std::string_view text) {
   out += dump_json(nlohmann::json(text));  // escaping and invalid UTF-8 as everywhere else
 }
 
+// {role?, content?, reasoning_content?, tool_calls?}. Every chunk but a finish without text and
+// a tool-call piece has content, even "" (the first chunk), so that clients concatenating content
+// never see it missing; a tool-call piece has none, or null on the first chunk, as OpenAI sends.
+void append_chat_delta(std::string& out, const ChoiceDelta& delta) {
+  out += ",\"delta\":{";
+  const char* separator = "";
+  if (delta.first) {
+    out += "\"role\":\"assistant\"";
+    separator = ",";
+  }
+  if (delta.tool_call) {
+    if (delta.first) out += ",\"content\":null";
+  } else if (delta.first || !delta.text.empty() || !delta.finish_reason) {
+    out += separator;
+    out += "\"content\":";
+    append_string(out, delta.text);
+    separator = ",";
+  }
+  if (!delta.reasoning.empty()) {
+    out += separator;
+    out += "\"reasoning_content\":";
+    append_string(out, delta.reasoning);
+    separator = ",";
+  }
+  if (delta.tool_call) {
+    out += separator;
+    out += "\"tool_calls\":[";
+    out += dump_json(tool_call_json(*delta.tool_call, /*whole=*/false));
+    out += ']';
+  }
+  out += '}';
+}
+
 }  // namespace
 
 ChunkEncoder::ChunkEncoder(bool chat, std::string_view id, int64_t created, std::string_view model,
@@ -32,16 +65,7 @@ std::string ChunkEncoder::event(const ChoiceDelta& delta, std::size_t text_offse
   out += head_;
   out += std::to_string(delta.index);
   if (chat_) {
-    out += ",\"delta\":{";
-    if (delta.first) out += "\"role\":\"assistant\"";
-    // Every chunk but a finish without text has content, even "" (the first chunk), so that
-    // clients concatenating content never see it missing.
-    if (delta.first || !delta.text.empty() || !delta.finish_reason) {
-      if (delta.first) out += ',';
-      out += "\"content\":";
-      append_string(out, delta.text);
-    }
-    out += '}';
+    append_chat_delta(out, delta);
   } else {
     out += ",\"text\":";
     append_string(out, delta.text);

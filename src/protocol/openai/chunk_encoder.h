@@ -20,10 +20,12 @@ class ChunkEncoder {
 
   /// "data: <chunk>\n\n". Chat: {id, object, created, model, choices: [{index, delta, logprobs,
   /// finish_reason}]}, delta being {role: "assistant", content} on the first chunk, {content}
-  /// after and {} on a finish chunk without text. Completions: choices: [{index, text, logprobs,
-  /// finish_reason}], where `text_offset` is the length in code points (utf8_length) of the
-  /// text already sent for this choice, so that the logprobs' text_offset continues across
-  /// chunks. logprobs is null unless asked for and the delta carries tokens.
+  /// after and {} on a finish chunk without text, with reasoning_content when the delta has
+  /// reasoning; a tool-call piece is {tool_calls: [piece]} (role and content null first).
+  /// Completions: choices: [{index, text, logprobs, finish_reason}], where `text_offset` is the
+  /// length in code points (utf8_length) of the text already sent for this choice, so that the
+  /// logprobs' text_offset continues across chunks. logprobs is null unless asked for and the delta
+  /// carries tokens.
   std::string event(const ChoiceDelta& delta, std::size_t text_offset = 0) const;
 
  private:

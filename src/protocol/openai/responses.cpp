@@ -16,7 +16,35 @@ json envelope(std::string_view id, std::string_view object, int64_t created,
   return json{{"id", id}, {"object", object}, {"created", created}, {"model", model}};
 }
 
+// OpenAI answers a turn that only calls tools with content null.
+json assistant_message(const ChoiceResult& choice) {
+  json message = {{"role", "assistant"}};
+  message["content"] =
+      choice.text.empty() && !choice.tool_calls.empty() ? json(nullptr) : json(choice.text);
+  if (!choice.reasoning.empty()) message["reasoning_content"] = choice.reasoning;
+  if (!choice.tool_calls.empty()) {
+    json calls = json::array();
+    for (const auto& call : choice.tool_calls) calls.push_back(tool_call_json(call, true));
+    message["tool_calls"] = std::move(calls);
+  }
+  return message;
+}
+
 }  // namespace
+
+json tool_call_json(const ToolCallDelta& call, bool whole) {
+  json function = json::object();
+  if (whole || !call.name.empty()) function["name"] = call.name;
+  function["arguments"] = call.arguments;
+  json out = json::object();
+  if (!whole) out["index"] = call.index;
+  if (whole || !call.id.empty()) {
+    out["id"] = call.id;
+    out["type"] = "function";
+  }
+  out["function"] = std::move(function);
+  return out;
+}
 
 json usage_json(const Usage& usage) {
   return json{{"prompt_tokens", usage.prompt_tokens},
@@ -31,7 +59,7 @@ json chat_completion(std::string_view id, int64_t created, std::string_view mode
   for (const ChoiceResult& choice : choices) {
     out.push_back(
         json{{"index", choice.index},
-             {"message", json{{"role", "assistant"}, {"content", choice.text}}},
+             {"message", assistant_message(choice)},
              {"logprobs", choice.logprobs ? chat_logprobs(*choice.logprobs) : json(nullptr)},
              {"finish_reason", choice.finish_reason}});
   }

@@ -25,7 +25,9 @@ inline constexpr std::string_view kChatCompletionChunkObject = "chat.completion.
 inline constexpr std::string_view kTextCompletionObject = "text_completion";
 
 /// {id, object: "chat.completion", created, model, choices: [{index, message: {role: "assistant",
-/// content}, logprobs: null | {content: [...]}, finish_reason}], usage}.
+/// content, reasoning_content?, tool_calls?}, logprobs: null | {content: [...]}, finish_reason}],
+/// usage}. content is null when the turn only calls tools; reasoning_content and tool_calls are
+/// there when not empty.
 nlohmann::json chat_completion(std::string_view id, int64_t created, std::string_view model,
                                const std::vector<ChoiceResult>& choices, const Usage& usage);
 
@@ -40,6 +42,11 @@ nlohmann::json completion(std::string_view id, int64_t created, std::string_view
 /// choices: [], usage}. object_name is kChatCompletionChunkObject or kTextCompletionObject.
 nlohmann::json usage_chunk(std::string_view id, int64_t created, std::string_view model,
                            std::string_view object_name, const Usage& usage);
+
+/// A tool call: whole, {id, type: "function", function: {name, arguments}}; as a stream piece,
+/// {index, id?, type?, function: {name?, arguments}} with id, type and name on a call's first
+/// piece only.
+nlohmann::json tool_call_json(const ToolCallDelta& call, bool whole);
 
 /// {prompt_tokens, completion_tokens, total_tokens}.
 nlohmann::json usage_json(const Usage& usage);

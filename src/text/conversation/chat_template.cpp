@@ -106,9 +106,7 @@ std::string ChatTemplate::render(const ordered_json& messages,
 std::string ChatTemplate::render(std::span<const protocol::ChatMessage> messages,
                                  const ChatTemplateInputs& inputs) const {
   ordered_json list = ordered_json::array();
-  for (const auto& message : messages) {
-    list.push_back({{"role", message.role}, {"content", message.content}});
-  }
+  for (const auto& message : messages) list.push_back(protocol::to_json(message));
   return render(list, inputs);
 }
 

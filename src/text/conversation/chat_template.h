@@ -45,7 +45,7 @@ class ChatTemplate {
   /// lacks; the message names the template line.
   std::string render(const nlohmann::ordered_json& messages,
                      const ChatTemplateInputs& inputs = {}) const;
-  /// The same for parsed chat messages ({role, content} objects).
+  /// The same for parsed chat messages (protocol::to_json's objects).
   std::string render(std::span<const protocol::ChatMessage> messages,
                      const ChatTemplateInputs& inputs = {}) const;
 

@@ -97,6 +97,9 @@ void OpenAiService::chat_completions(const http::Request& request, http::Respond
       job.request.prompt = parsed.raw_prompt;
     } else {
       job.request.messages = parsed.messages;
+      job.request.tools = parsed.tools;
+      job.request.parallel_tool_calls = parsed.parallel_tool_calls;
+      job.request.chat_template_kwargs = parsed.chat_template_kwargs;
     }
     job.request.sampling = options.sampling;
     job.request.sampling.seed = choice_seed(options.sampling.seed, i);

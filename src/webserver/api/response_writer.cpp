@@ -17,7 +17,7 @@ std::optional<Error> failure_of(const ChoiceEvent& event) {
   if (event.failure) return event.failure;
   if (event.delta.error) return event.delta.error;
   const auto& reason = event.delta.finish_reason;
-  if (reason && *reason != "stop" && *reason != "length") {
+  if (reason && *reason != "stop" && *reason != "length" && *reason != "tool_calls") {
     return Error{ErrorCode::UpstreamFailed, "the worker ended the generation: " + *reason, ""};
   }
   return std::nullopt;
@@ -40,6 +40,24 @@ struct UsageCounter {
   }
 };
 
+// A worker's tool-call pieces, by index, into whole calls. The index comes from the worker, so
+// it is bounded: a call per generated token at most.
+void add_tool_calls(std::vector<openai::ToolCallDelta>& calls,
+                    const std::vector<protocol::ToolCallDelta>& pieces) {
+  constexpr int32_t kMostCalls = 1 << 16;
+  for (const auto& piece : pieces) {
+    if (piece.index >= kMostCalls) {
+      throw_error(ErrorCode::UpstreamFailed, "the worker sent a tool call index out of range");
+    }
+    if (static_cast<size_t>(piece.index) >= calls.size()) calls.resize(piece.index + 1);
+    auto& call = calls[piece.index];
+    call.index = piece.index;
+    if (!piece.id.empty()) call.id = piece.id;
+    if (!piece.name.empty()) call.name = piece.name;
+    call.arguments += piece.arguments;
+  }
+}
+
 void write_whole(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder& out,
                  RequestMetrics& metrics) {
   std::vector<openai::ChoiceResult> choices(endpoint.num_choices);
@@ -54,6 +72,13 @@ void write_whole(ChoiceRunner& runner, const Endpoint& endpoint, http::Responder
     if ((failure = failure_of(event))) return false;
     auto& choice = choices.at(event.index);
     choice.text += event.delta.text;
+    choice.reasoning += event.delta.reasoning;
+    try {
+      add_tool_calls(choice.tool_calls, event.delta.tool_calls);
+    } catch (const ErrorException& e) {
+      failure = e.error();
+      return false;
+    }
     if (choice.logprobs) {
       const auto& more = event.delta.logprobs;
       choice.logprobs->insert(choice.logprobs->end(), more.begin(), more.end());
@@ -107,22 +132,20 @@ class EventStreamWriter {
     }
     usage_.add(event);
     auto& delta = event.delta;
-    const int index = event.index;
     openai::ChoiceDelta piece;
-    piece.index = index;
+    piece.index = event.index;
     piece.text = std::move(delta.text);
+    piece.reasoning = std::move(delta.reasoning);
     piece.logprobs = std::move(delta.logprobs);
-    piece.finish_reason = std::move(delta.finish_reason);
-    piece.first = endpoint_.chat && !started_[index];
-    if (!piece.first && piece.text.empty() && piece.logprobs.empty() && !piece.finish_reason) {
-      return true;  // token ids whose text is still held back (partial UTF-8, a possible stop)
+    // One chunk per tool-call piece, as OpenAI streams them; the finish goes on the last chunk.
+    for (auto& call : delta.tool_calls) {
+      if (!write_piece(piece)) return false;
+      piece = openai::ChoiceDelta{};
+      piece.index = event.index;
+      piece.tool_call = std::move(call);
     }
-    started_[index] = true;
-    auto event_text = encoder_.event(piece, text_offset_[index]);
-    if (!endpoint_.chat && endpoint_.logprobs)
-      text_offset_[index] += openai::utf8_length(piece.text);
-    alive_ = stream_->write(std::move(event_text));
-    return alive_;
+    piece.finish_reason = std::move(delta.finish_reason);
+    return write_piece(piece);
   }
 
   /// True while add() could block on the client.
@@ -148,6 +171,23 @@ class EventStreamWriter {
   }
 
  private:
+  // One chunk, unless it says nothing yet: token ids whose text is still held back (partial
+  // UTF-8, a possible stop string or tool-call marker).
+  bool write_piece(openai::ChoiceDelta& piece) {
+    const int index = piece.index;
+    piece.first = endpoint_.chat && !started_[index];
+    if (!piece.first && piece.text.empty() && piece.reasoning.empty() && !piece.tool_call &&
+        piece.logprobs.empty() && !piece.finish_reason) {
+      return true;
+    }
+    started_[index] = true;
+    auto event_text = encoder_.event(piece, text_offset_[index]);
+    if (!endpoint_.chat && endpoint_.logprobs)
+      text_offset_[index] += openai::utf8_length(piece.text);
+    alive_ = stream_->write(std::move(event_text));
+    return alive_;
+  }
+
   const Endpoint& endpoint_;
   http::Responder& out_;
   RequestMetrics& metrics_;

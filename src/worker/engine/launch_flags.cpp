@@ -11,6 +11,16 @@ void add_launch_flags(CLI::App& app, engine::LaunchOptions& options) {
       ->capture_default_str();
   app.add_option("--conv-template", options.conv_template,
                  "Conversation template (default: matched from the model path)");
+  app.add_option("--tool-call-parser", options.tool_call_parser,
+                 "How replies carry tool calls: auto (from the model's chat template), none, "
+                 "hermes, llama3_json or mistral")
+      ->check(CLI::IsMember({"auto", "none", "hermes", "llama3_json", "mistral"}))
+      ->capture_default_str();
+  app.add_option("--reasoning-parser", options.reasoning_parser,
+                 "How replies carry reasoning: auto (from the model's chat template), none, or "
+                 "think (<think>...</think>)")
+      ->check(CLI::IsMember({"auto", "none", "think"}))
+      ->capture_default_str();
   app.add_option("--kv-cache-memory", options.engine.kv_cache_memory,
                  "KV cache size in bytes (default: automatic)")
       ->check(CLI::NonNegativeNumber);

@@ -24,6 +24,7 @@ ModelInstance::ModelInstance(const LaunchOptions& options) {
   if (options.conv_template.empty())
     chat_template_ = conversation::ChatTemplate::load(options.model_path);
   if (chat_template_) find_chat_stops();
+  choose_reply_formats(options);
   if (auto bos = tokenizer_->bos_id())
     bos_text_ = tokenizer_->decode(std::vector<int32_t>{*bos}, false);
 
@@ -54,19 +55,95 @@ void ModelInstance::find_chat_stops() {
   }
 }
 
+// The reply formats follow the template (a template that renders <tool_call> expects the model
+// to answer with them), unless a flag names one. FastChat's templates have neither.
+void ModelInstance::choose_reply_formats(const LaunchOptions& options) {
+  const auto tool_calls = reply::parse_tool_call_format(options.tool_call_parser);
+  const auto reasoning = reply::parse_reasoning_format(options.reasoning_parser);
+  if (!chat_template_) {
+    if ((tool_calls && *tool_calls != reply::ToolCallFormat::None) ||
+        (reasoning && *reasoning != reply::ReasoningFormat::None)) {
+      throw_error(ErrorCode::InvalidConfig,
+                  "--tool-call-parser and --reasoning-parser need a model folder with its own "
+                  "chat template (this worker uses FastChat's template '" +
+                      template_->name + "')",
+                  tool_calls ? "tool-call-parser" : "reasoning-parser");
+    }
+    return;
+  }
+  const std::string& source = chat_template_->source().source();
+  tool_call_format_ = tool_calls.value_or(reply::detect_tool_call_format(source));
+  reasoning_format_ = reasoning.value_or(reply::detect_reasoning_format(source));
+}
+
 nlohmann::json ModelInstance::prompt_format() const {
   if (chat_template_) {
     return {{"type", "chat_template"},
             {"origin", chat_template_->origin()},
             {"end_of_turn", end_of_turn_},
             {"stop_token_ids", chat_stop_ids_},
-            {"stop", chat_stop_text_}};
+            {"stop", chat_stop_text_},
+            {"tool_call_format", reply::to_string(tool_call_format_)},
+            {"reasoning_format", reply::to_string(reasoning_format_)}};
   }
   return {{"type", "fastchat"}, {"name", template_->name}};
 }
 
 std::string ModelInstance::render_chat(std::span<const protocol::ChatMessage> messages) const {
   return chat_template_ ? chat_template_->render(messages) : template_->render(messages);
+}
+
+void ModelInstance::check_fastchat_renderable(const protocol::GenerateRequest& request) const {
+  const std::string why =
+      " needs a model with its own chat template; this worker renders chats "
+      "with FastChat's template '" +
+      template_->name + "'";
+  if (!request.tools.is_null()) throw_error(ErrorCode::InvalidRequest, "'tools'" + why, "tools");
+  if (!request.chat_template_kwargs.empty()) {
+    throw_error(ErrorCode::InvalidRequest, "'chat_template_kwargs'" + why, "chat_template_kwargs");
+  }
+  const auto& messages = *request.messages;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (messages[i].is_plain()) continue;
+    const std::string path = "messages[" + std::to_string(i) + "]" +
+                             (messages[i].role == "tool" ? ".role" : ".tool_calls");
+    throw_error(ErrorCode::InvalidRequest, "'" + path + "': a tool call conversation" + why, path);
+  }
+}
+
+ChatPrompt ModelInstance::render_chat(const protocol::GenerateRequest& request) const {
+  ChatPrompt prompt;
+  if (!chat_template_) {
+    check_fastchat_renderable(request);
+    prompt.text = template_->render(*request.messages);
+    return prompt;
+  }
+  const bool with_tools = !request.tools.is_null();
+  if (with_tools && tool_call_format_ == reply::ToolCallFormat::None) {
+    throw_error(ErrorCode::InvalidRequest,
+                "'tools' cannot be used with this model: no tool-call format is known for its "
+                "chat template (the worker can be started with --tool-call-parser hermes, "
+                "llama3_json or mistral)",
+                "tools");
+  }
+  nlohmann::ordered_json messages = nlohmann::ordered_json::array();
+  for (const auto& message : *request.messages) messages.push_back(protocol::to_json(message));
+  conversation::ChatTemplateInputs inputs;
+  inputs.tools = request.tools;
+  inputs.variables = request.chat_template_kwargs;
+  prompt.text = chat_template_->render(messages, inputs);
+  reply::ReplyOptions options;
+  options.tool_calls = with_tools ? tool_call_format_ : reply::ToolCallFormat::None;
+  options.reasoning = reasoning_format_;
+  options.starts_in_reasoning = reasoning_format_ != reply::ReasoningFormat::None &&
+                                reply::prompt_opens_thinking(prompt.text);
+  options.parallel_tool_calls = request.parallel_tool_calls;
+  if (options.tool_calls != reply::ToolCallFormat::None ||
+      options.reasoning != reply::ReasoningFormat::None) {
+    prompt.reply = options;
+  }
+  prompt.keep_special_tokens = options.tool_calls == reply::ToolCallFormat::Mistral;
+  return prompt;
 }
 
 std::vector<int32_t> ModelInstance::encode_chat(const std::string& rendered) const {
@@ -97,12 +174,13 @@ void ModelInstance::add_template_stops(protocol::SamplingParams& params) const {
 }
 
 std::unique_ptr<TextStream> ModelInstance::generate(const std::vector<int32_t>& prompt_ids,
-                                                    protocol::SamplingParams params) {
+                                                    protocol::SamplingParams params,
+                                                    bool keep_special_tokens) {
   add_template_stops(params);
   auto stop = params.stop;
   auto stream = engine_->submit({prompt_ids, std::move(params)});
   return std::make_unique<TextStream>(*engine_, std::move(stream), *tokenizer_, prompt_ids,
-                                      std::move(stop));
+                                      std::move(stop), keep_special_tokens);
 }
 
 }  // namespace fastchat::engine

@@ -17,8 +17,10 @@
 #include <span>
 
 #include "protocol/chat_message.h"
+#include "protocol/generate_request.h"
 #include "text/conversation/chat_template.h"
 #include "text/conversation/conversation_template.h"
+#include "text/reply/reply_parser.h"
 #include "text/tokenizer/tokenizer.h"
 #include "worker/engine/engine.h"
 #include "worker/engine/text_stream.h"
@@ -30,7 +32,18 @@ struct LaunchOptions {
   std::string device = "cpu";  // cpu | cuda | cuda:N
   std::string dtype = "auto";  // auto | float32 | bfloat16 | float16
   std::string conv_template;   // empty: the folder's chat template, else matched from the path
+  std::string tool_call_parser = "auto";  // auto (from the chat template), none, or a format
+  std::string reasoning_parser = "auto";  // auto (from the chat template), none, think
   EngineConfig engine;
+};
+
+/// A chat rendered for generation, and how its reply is to be read.
+struct ChatPrompt {
+  std::string text;
+  /// Whether the reply is parsed for reasoning and tool calls (a chat template's model).
+  std::optional<reply::ReplyOptions> reply;
+  /// The reply's markers include special tokens (Mistral's [TOOL_CALLS]): decode them as text.
+  bool keep_special_tokens = false;
 };
 
 class ModelInstance {
@@ -48,8 +61,9 @@ class ModelInstance {
     return chat_template_ ? &*chat_template_ : nullptr;
   }
   /// Which prompt format is in use, for /worker_get_conv_template and /model_details:
-  /// {"type": "chat_template", "origin", "end_of_turn", "stop_token_ids", "stop"} (what chat
-  /// generations stop on besides the generation config's EOS ids) or {"type": "fastchat", "name"}.
+  /// {"type": "chat_template", "origin", "end_of_turn", "stop_token_ids", "stop" (what chat
+  /// generations stop on besides the generation config's EOS ids), "tool_call_format",
+  /// "reasoning_format"} or {"type": "fastchat", "name"}.
   nlohmann::json prompt_format() const;
 
   /// A chat as the prompt the model expects, and its ids. A Jinja template writes the BOS token
@@ -57,6 +71,10 @@ class ModelInstance {
   /// does). Throws ErrorException{InvalidRequest} naming the template line for a conversation
   /// the template refuses.
   std::string render_chat(std::span<const protocol::ChatMessage> messages) const;
+  /// A chat request's messages with its tools and template variables. Besides the above, throws
+  /// InvalidRequest for tools, tool messages or template variables a FastChat template cannot
+  /// carry, and for tools when no tool-call format is known for the template.
+  ChatPrompt render_chat(const protocol::GenerateRequest& request) const;
   std::vector<int32_t> encode_chat(const std::string& rendered) const;
 
   /// A raw prompt's ids. Special tokens are added unless the text already starts with the BOS
@@ -68,10 +86,13 @@ class ModelInstance {
   /// template's, and the template's stop token ids (a chat template's end of turn and EOS
   /// tokens) to params'.
   std::unique_ptr<TextStream> generate(const std::vector<int32_t>& prompt_ids,
-                                       protocol::SamplingParams params);
+                                       protocol::SamplingParams params,
+                                       bool keep_special_tokens = false);
 
  private:
   void find_chat_stops();
+  void choose_reply_formats(const LaunchOptions& options);
+  void check_fastchat_renderable(const protocol::GenerateRequest& request) const;
   void add_template_stops(protocol::SamplingParams& params) const;
 
   std::unique_ptr<tokenizer::Tokenizer> tokenizer_;
@@ -80,6 +101,8 @@ class ModelInstance {
   std::vector<int32_t> chat_stop_ids_;       // the chat template's end of turn and EOS, as ids
   std::vector<std::string> chat_stop_text_;  // those that are not one token
   std::string end_of_turn_;                  // the special token that ends an answer, or ""
+  reply::ToolCallFormat tool_call_format_ = reply::ToolCallFormat::None;
+  reply::ReasoningFormat reasoning_format_ = reply::ReasoningFormat::None;
   std::unique_ptr<Engine> engine_;
   std::string bos_text_;
 };

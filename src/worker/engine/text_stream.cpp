@@ -4,10 +4,10 @@ namespace fastchat::engine {
 
 TextStream::TextStream(Engine& engine, std::shared_ptr<RequestStream> stream,
                        const tokenizer::Tokenizer& tokenizer, std::span<const int32_t> prompt_ids,
-                       std::vector<std::string> stop_strings)
+                       std::vector<std::string> stop_strings, bool keep_special_tokens)
     : engine_(engine),
       stream_(std::move(stream)),
-      detokenizer_(tokenizer, prompt_ids),
+      detokenizer_(tokenizer, prompt_ids, /*skip_special_tokens=*/!keep_special_tokens),
       matcher_(std::move(stop_strings)),
       num_prompt_tokens_(static_cast<int32_t>(prompt_ids.size())) {}
 

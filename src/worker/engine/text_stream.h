@@ -28,7 +28,7 @@ class TextStream {
  public:
   TextStream(Engine& engine, std::shared_ptr<RequestStream> stream,
              const tokenizer::Tokenizer& tokenizer, std::span<const int32_t> prompt_ids,
-             std::vector<std::string> stop_strings);
+             std::vector<std::string> stop_strings, bool keep_special_tokens = false);
   /// An abandoned, unfinished stream cancels its request (the client went away).
   ~TextStream();
   TextStream(const TextStream&) = delete;

@@ -8,12 +8,16 @@ namespace fastchat::service {
 Generation::Generation(engine::ModelInstance& model, Admission& admission,
                        const protocol::GenerateRequest& request)
     : model_(model), echo_(request.echo), want_logprobs_(request.sampling.logprobs >= 0) {
+  bool keep_special_tokens = false;
   if (request.prompt) {
     prompt_text_ = *request.prompt;
     prompt_ids_ = model.encode_prompt(prompt_text_);
   } else {
-    prompt_text_ = model.render_chat(*request.messages);
+    auto chat = model.render_chat(request);
+    prompt_text_ = std::move(chat.text);
     prompt_ids_ = model.encode_chat(prompt_text_);
+    if (chat.reply) reply_.emplace(*chat.reply);
+    keep_special_tokens = chat.keep_special_tokens;
   }
   if (!prompt_ids_.empty()) previous_token_ = prompt_ids_.back();
 
@@ -47,7 +51,7 @@ Generation::Generation(engine::ModelInstance& model, Admission& admission,
     sampling.min_tokens = std::min(sampling.min_tokens, sampling.max_tokens);
   }
   slot_ = admission.acquire();
-  stream_ = model.generate(prompt_ids_, std::move(sampling));
+  stream_ = model.generate(prompt_ids_, std::move(sampling), keep_special_tokens);
 }
 
 protocol::GenerateDelta Generation::next() {
@@ -59,6 +63,7 @@ protocol::GenerateDelta Generation::next() {
   }
   engine::TextDelta text = stream_->next();
   delta.text = std::move(text.text);
+  if (reply_) split_reply(delta, text.finish.has_value());
   if (echo_) {
     delta.text = prompt_text_ + delta.text;
     echo_ = false;
@@ -76,8 +81,24 @@ protocol::GenerateDelta Generation::next() {
           Error{ErrorCode::Overloaded, "the worker is overloaded: the request " + text.error, ""};
     }
     delta.finish_reason = engine::to_string(*text.finish);
+    if (*text.finish == engine::FinishReason::Stop && reply_ && reply_->made_tool_calls()) {
+      delta.finish_reason = "tool_calls";
+    }
   }
   return delta;
+}
+
+void Generation::split_reply(protocol::GenerateDelta& delta, bool last) {
+  auto parts = reply_->push(delta.text);
+  if (last) {
+    auto rest = reply_->finish();
+    parts.content += rest.content;
+    parts.reasoning += rest.reasoning;
+    for (auto& call : rest.tool_calls) parts.tool_calls.push_back(std::move(call));
+  }
+  delta.text = std::move(parts.content);
+  delta.reasoning = std::move(parts.reasoning);
+  delta.tool_calls = std::move(parts.tool_calls);
 }
 
 void Generation::cancel() { model_.engine().abort(stream_->request_id()); }

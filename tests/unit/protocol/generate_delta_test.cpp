@@ -29,6 +29,21 @@ TEST(GenerateDelta, LineRoundTrip) {
   EXPECT_TRUE(back.is_last());
 }
 
+TEST(GenerateDelta, ReasoningAndToolCallsRoundTrip) {
+  GenerateDelta delta;
+  delta.reasoning = "thinking";
+  delta.tool_calls = {{0, "call_a", "get_weather", ""}, {0, "", "", R"({"city":"Paris"})"}};
+  delta.finish_reason = "tool_calls";
+  auto line = to_line(delta);
+  auto back = parse_delta_line(std::string_view(line).substr(0, line.size() - 1));
+  EXPECT_EQ(back.reasoning, "thinking");
+  EXPECT_EQ(back.tool_calls, delta.tool_calls);
+  EXPECT_EQ(back.finish_reason, "tool_calls");
+  // A line without them (every plain delta) stays short.
+  EXPECT_EQ(to_line(GenerateDelta{}).find("tool_calls"), std::string::npos);
+  EXPECT_EQ(to_line(GenerateDelta{}).find("reasoning"), std::string::npos);
+}
+
 TEST(GenerateDelta, ErrorsKeepTheirCode) {
   GenerateDelta delta;
   delta.error = Error{ErrorCode::ContextLengthExceeded, "too long", "max_tokens"};
@@ -43,7 +58,9 @@ TEST(GenerateDelta, ErrorsKeepTheirCode) {
 
 TEST(GenerateDelta, MalformedLinesAreUpstreamFailures) {
   for (std::string_view bad :
-       {"", "not json", "[1,2]", R"({"token_ids": "x"})", R"({"logprobs": [{"token": 1}]})"}) {
+       {"", "not json", "[1,2]", R"({"token_ids": "x"})", R"({"logprobs": [{"token": 1}]})",
+        R"({"tool_calls": {}})", R"({"tool_calls": [1]})", R"({"tool_calls": [{"index": -1}]})",
+        R"({"tool_calls": [{"index": 0, "name": 5}]})"}) {
     try {
       parse_delta_line(bad);
       FAIL() << bad;

@@ -145,6 +145,54 @@ TEST(NativeRequest, RoundTripsEveryField) {
   EXPECT_TRUE(parse_native_request(to_native_json(request)).max_tokens_set);
 }
 
+TEST(NativeRequest, ChatInputsRoundTripInTheClientsKeyOrder) {
+  GenerateRequest request;
+  request.messages = parse_chat_messages(json::parse(R"([
+      {"role": "user", "content": "Weather?"},
+      {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function",
+          "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}}]},
+      {"role": "tool", "tool_call_id": "c1", "content": "sunny"}])"));
+  request.tools = nlohmann::ordered_json::parse(
+      R"([{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"},
+          "description": "d"}}])");
+  request.chat_template_kwargs = nlohmann::ordered_json::parse(R"({"z": 1, "a": false})");
+  request.parallel_tool_calls = false;
+  // Through a key-sorting JSON value and its text, as the server sends it and the worker reads it.
+  auto back = parse_native_request(json::parse(to_native_json(request).dump()));
+  EXPECT_EQ(back.messages, request.messages);
+  EXPECT_EQ(back.tools.dump(), request.tools.dump());
+  EXPECT_EQ(back.chat_template_kwargs.dump(), R"({"z":1,"a":false})");
+  EXPECT_FALSE(back.parallel_tool_calls);
+
+  GenerateRequest plain;
+  plain.messages = request.messages;
+  auto plain_back = parse_native_request(to_native_json(plain));
+  EXPECT_TRUE(plain_back.tools.is_null());
+  EXPECT_TRUE(plain_back.chat_template_kwargs.empty());
+  EXPECT_TRUE(plain_back.parallel_tool_calls);
+}
+
+TEST(NativeRequest, ChatInputsAreValidated) {
+  const json messages = json::parse(R"([{"role": "user", "content": "x"}])");
+  auto expect_invalid = [](const json& body, const std::string& param) {
+    try {
+      parse_native_request(body);
+      ADD_FAILURE() << body.dump();
+    } catch (const ErrorException& e) {
+      EXPECT_EQ(e.error().code, ErrorCode::InvalidRequest) << body.dump();
+      EXPECT_EQ(e.error().param, param) << e.error().message;
+    }
+  };
+  expect_invalid({{"messages", messages}, {"tools", "not json"}}, "tools");
+  expect_invalid({{"messages", messages}, {"tools", R"([{"type": "function"}])"}},
+                 "tools[0].function");
+  expect_invalid({{"messages", messages}, {"tools", json::array()}}, "tools");
+  expect_invalid({{"prompt", "x"}, {"tools", "[]"}}, "tools");
+  expect_invalid({{"messages", messages}, {"chat_template_kwargs", R"({"tools": 1})"}},
+                 "chat_template_kwargs.tools");
+  expect_invalid({{"messages", messages}, {"parallel_tool_calls", 1}}, "parallel_tool_calls");
+}
+
 TEST(NativeRequest, UnsetMaxTokensMeansAsManyAsFit) {
   auto request = parse_native_request(json{{"prompt", "x"}});
   EXPECT_FALSE(request.max_tokens_set);

@@ -67,7 +67,7 @@ TEST(ChatRequest, MessagesErrorsCarryTheJsonPath) {
                                      {"role": "user", "content": 5}]})",
       "messages[1].content");
   expect_chat_error(R"({"model": "m", "messages": [{"role": "tool", "content": "a"}]})",
-                    "messages[0].role");
+                    "messages[0].tool_call_id");
 }
 
 TEST(ChatRequest, ModelIsRequired) {
@@ -103,18 +103,80 @@ TEST(ChatRequest, LogprobsIsABoolAndTopLogprobsNeedsIt) {
                     "must be an integer");
 }
 
-TEST(ChatRequest, ToolCallingIsRefused) {
-  expect_chat_error(chat_body(R"("tools": [{"type": "function", "function": {"name": "f"}}])"),
-                    "tools", "not supported");
-  expect_chat_error(chat_body(R"("functions": [{"name": "f"}])"), "functions", "not supported");
-  expect_chat_error(chat_body(R"("tool_choice": "auto")"), "tool_choice", "not supported");
-  expect_chat_error(chat_body(R"("tool_choice": {"type": "function"})"), "tool_choice",
-                    "only \"none\"");
+TEST(ChatRequest, ToolsKeepTheClientsKeyOrder) {
+  const auto request = parse_chat_completion_request(chat_body(
+      R"("tools": [{"type": "function", "function": {"name": "get_weather", "parameters":
+         {"type": "object", "properties": {"city": {"type": "string"}}}, "description": "d"}}],
+         "parallel_tool_calls": false, "chat_template_kwargs": {"enable_thinking": false, "a": 1})"));
+  // tojson in a template prints them, so the order is the client's, not sorted.
+  EXPECT_EQ(request.tools.dump(),
+            R"([{"type":"function","function":{"name":"get_weather","parameters":{"type":"object",)"
+            R"("properties":{"city":{"type":"string"}}},"description":"d"}}])");
+  EXPECT_FALSE(request.parallel_tool_calls);
+  EXPECT_EQ(request.chat_template_kwargs.dump(), R"({"enable_thinking":false,"a":1})");
+}
+
+TEST(ChatRequest, ToolChoiceNoneDropsTheToolsAndAutoKeepsThem) {
+  const std::string tools = R"("tools": [{"type": "function", "function": {"name": "f"}}])";
+  EXPECT_TRUE(parse_chat_completion_request(chat_body(tools + R"(, "tool_choice": "none")"))
+                  .tools.is_null());
+  EXPECT_EQ(
+      parse_chat_completion_request(chat_body(tools + R"(, "tool_choice": "auto")")).tools.size(),
+      1u);
+  EXPECT_EQ(parse_chat_completion_request(chat_body(tools)).tools.size(), 1u);
+  EXPECT_TRUE(parse_chat_completion_request(chat_body(R"("tools": [])")).tools.is_null());
+}
+
+TEST(ChatRequest, ForcedToolCallsAreRefusedUntilConstrainedDecoding) {
+  const std::string tools = R"("tools": [{"type": "function", "function": {"name": "f"}}])";
+  expect_chat_error(chat_body(tools + R"(, "tool_choice": "required")"), "tool_choice",
+                    "constrained decoding");
+  expect_chat_error(
+      chat_body(tools + R"(, "tool_choice": {"type": "function", "function": {"name": "f"}})"),
+      "tool_choice", "constrained decoding");
+  expect_chat_error(
+      chat_body(tools + R"(, "tool_choice": {"type": "function", "function": {"name": "g"}})"),
+      "tool_choice.function.name", "does not offer");
+  expect_chat_error(chat_body(tools + R"(, "tool_choice": {"type": "function"})"),
+                    "tool_choice.function.name", "is required");
+  expect_chat_error(chat_body(tools + R"(, "tool_choice": "sometimes")"), "tool_choice",
+                    "\"sometimes\"");
+  expect_chat_error(chat_body(tools + R"(, "tool_choice": 3)"), "tool_choice", "a string");
+}
+
+TEST(ChatRequest, MalformedToolsNameThePath) {
+  expect_chat_error(chat_body(R"("tools": {"type": "function"})"), "tools", "an array");
+  expect_chat_error(chat_body(R"("tools": ["f"])"), "tools[0]", "an object");
+  expect_chat_error(chat_body(R"("tools": [{"type": "code", "function": {"name": "f"}}])"),
+                    "tools[0].type", "\"function\"");
+  expect_chat_error(chat_body(R"("tools": [{"type": "function"}])"), "tools[0].function",
+                    "is required");
+  expect_chat_error(chat_body(R"("tools": [{"type": "function", "function": {}}])"),
+                    "tools[0].function.name", "is required");
+  expect_chat_error(chat_body(R"("tools": [{"type": "function", "function": {"name": "a b"}}])"),
+                    "tools[0].function.name", "a-z");
+  expect_chat_error(chat_body(R"("tools": [{"type": "function", "function": {"name": "f",
+                    "parameters": "x"}}])"),
+                    "tools[0].function.parameters", "JSON Schema object");
+  expect_chat_error(chat_body(R"("tools": [{"type": "function", "function": {"name": "f"}},
+                    {"type": "function", "function": {"name": "f"}}])"),
+                    "tools[1].function.name", "repeats");
+  expect_chat_error(chat_body(R"("chat_template_kwargs": [1])"), "chat_template_kwargs",
+                    "an object");
+  expect_chat_error(chat_body(R"("chat_template_kwargs": {"messages": []})"),
+                    "chat_template_kwargs.messages", "cannot be overridden");
+  expect_chat_error(chat_body(R"("parallel_tool_calls": "yes")"), "parallel_tool_calls", "boolean");
+  expect_chat_error(
+      R"({"model": "m", "messages": "raw", "tools": [{"type": "function", "function": {"name": "f"}}]})",
+      "tools", "untemplated");
+}
+
+TEST(ChatRequest, LegacyFunctionCallingIsRefused) {
+  expect_chat_error(chat_body(R"("functions": [{"name": "f"}])"), "functions", "use 'tools'");
   expect_chat_error(chat_body(R"("function_call": "auto")"), "function_call", "not supported");
-  // Asking for no tools changes nothing.
-  EXPECT_NO_THROW(parse_chat_completion_request(chat_body(
-      R"("tools": [], "tool_choice": "none", "tools_extra": 1, "parallel_tool_calls": false)")));
   EXPECT_NO_THROW(parse_chat_completion_request(chat_body(R"("tools": null, "functions": null)")));
+  EXPECT_NO_THROW(
+      parse_chat_completion_request(chat_body(R"("functions": [], "function_call": "none")")));
 }
 
 TEST(ChatRequest, ResponseFormatJsonIsRefused) {

@@ -47,6 +47,27 @@ TEST(Responses, ChatCompletion) {
             (json{{"prompt_tokens", 10}, {"completion_tokens", 7}, {"total_tokens", 17}}));
 }
 
+TEST(Responses, ChatCompletionWithReasoningAndToolCalls) {
+  ChoiceResult calls{
+      0,
+      "",
+      "tool_calls",
+      std::nullopt,
+      "I should look it up.",
+      {{0, "call_1", "get_weather", R"({"city":"Paris"})"}, {1, "call_2", "get_time", "{}"}}};
+  ChoiceResult answer{1, "Sunny.", "stop", std::nullopt, "", {}};
+  const json body = chat_completion("id-1", 1700000000, "vicuna", {calls, answer}, Usage{1, 2});
+  const json& message = body["choices"][0].at("message");
+  EXPECT_TRUE(message.at("content").is_null());  // OpenAI's shape of a calls-only turn
+  EXPECT_EQ(message.at("reasoning_content"), "I should look it up.");
+  EXPECT_EQ(message.at("tool_calls"),
+            json::parse(R"([{"id": "call_1", "type": "function", "function": {"name":
+                "get_weather", "arguments": "{\"city\":\"Paris\"}"}}, {"id": "call_2", "type":
+                "function", "function": {"name": "get_time", "arguments": "{}"}}])"));
+  EXPECT_EQ(body["choices"][0].at("finish_reason"), "tool_calls");
+  EXPECT_EQ(body["choices"][1].at("message"), (json{{"role", "assistant"}, {"content", "Sunny."}}));
+}
+
 TEST(Responses, ChatLogprobsCarryUtf8Bytes) {
   const json logprobs = chat_logprobs({token("é", -0.25f, {{"é", -0.25f}, {"e", -2.0f}}),
                                        token("\xe4", -std::numeric_limits<float>::infinity())});
@@ -101,6 +122,26 @@ TEST(Responses, ChatChunks) {
   EXPECT_EQ(chunk["choices"][0].at("delta"), json::object());
   EXPECT_EQ(chunk["choices"][0].at("finish_reason"), "stop");
   EXPECT_TRUE(chunk["choices"][0].at("logprobs").is_null());
+
+  ChoiceDelta thought{0, "", {}, std::nullopt, false, "hmm"};
+  chunk = chunk_of(plain, thought);
+  EXPECT_EQ(chunk["choices"][0].at("delta"), (json{{"content", ""}, {"reasoning_content", "hmm"}}));
+
+  // A tool call in pieces: id, type and name first (role and content null on a choice's first
+  // chunk), then argument fragments.
+  ChoiceDelta call_start{0, "", {}, std::nullopt, true, "", ToolCallDelta{0, "call_1", "f", ""}};
+  EXPECT_EQ(chunk_of(plain, call_start)["choices"][0].at("delta"),
+            json::parse(R"({"role": "assistant", "content": null, "tool_calls": [{"index": 0,
+                "id": "call_1", "type": "function", "function": {"name": "f", "arguments": ""}}]})"));
+  call_start.first = false;
+  EXPECT_EQ(chunk_of(plain, call_start)["choices"][0].at("delta"),
+            json::parse(R"({"tool_calls": [{"index": 0, "id": "call_1", "type": "function",
+                "function": {"name": "f", "arguments": ""}}]})"));
+  ChoiceDelta call_args{0, "", {}, "tool_calls", false, "", ToolCallDelta{1, "", "", "{\"a\":"}};
+  chunk = chunk_of(plain, call_args);
+  EXPECT_EQ(chunk["choices"][0].at("delta"),
+            json::parse(R"({"tool_calls": [{"index": 1, "function": {"arguments": "{\"a\":"}}]})"));
+  EXPECT_EQ(chunk["choices"][0].at("finish_reason"), "tool_calls");
 
   ChoiceDelta last_text{0, "!", {}, "length", false};
   chunk = chunk_of(plain, last_text);

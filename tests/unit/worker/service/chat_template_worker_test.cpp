@@ -72,11 +72,10 @@ engine::ModelInstance* ChatTemplateWorker::model_ = nullptr;
 TEST_F(ChatTemplateWorker, TheFoldersTemplateIsUsedAndNamed) {
   ASSERT_NE(model_->chat_template(), nullptr);
   // "</s>" is one token (2): generation stops on it as a token id.
-  const json format = {{"type", "chat_template"},
-                       {"origin", "tokenizer_config.json"},
-                       {"end_of_turn", "</s>"},
-                       {"stop_token_ids", {2}},
-                       {"stop", json::array()}};
+  const json format = {{"type", "chat_template"},   {"origin", "tokenizer_config.json"},
+                       {"end_of_turn", "</s>"},     {"stop_token_ids", {2}},
+                       {"stop", json::array()},     {"tool_call_format", "none"},
+                       {"reasoning_format", "none"}};
   EXPECT_EQ(model_->prompt_format(), format);
   auto details = call(*router_, "/model_details", json::object());
   ASSERT_TRUE(details.response);
@@ -128,6 +127,51 @@ TEST_F(ChatTemplateWorker, ATemplatesRefusalIsA400NamingTheLine) {
       << error;
 }
 
+// The 400 of a /native/generate body, or a failure when it is not one.
+Error native_refusal(http::Router& router, const json& body) {
+  auto out = call(router, "/native/generate", body);
+  if (!out.response || out.response->status != 400) {
+    ADD_FAILURE() << "expected a 400 for " << body.dump();
+    return {};
+  }
+  const auto error = json::parse(out.response->body)["error"];
+  return Error{ErrorCode::InvalidRequest, error.value("message", ""), error.value("param", "")};
+}
+
+const std::string kTools = R"([{"type": "function", "function": {"name": "get_weather"}}])";
+
+TEST_F(ChatTemplateWorker, ToolsNeedAKnownToolCallFormat) {
+  // This template writes no tool-call markup, so no format is known: answering would leave the
+  // model's calls, if any, as text.
+  const auto error = native_refusal(
+      *router_, {{"messages", {{{"role", "user"}, {"content", "x"}}}}, {"tools", kTools}});
+  EXPECT_EQ(error.param, "tools");
+  EXPECT_NE(error.message.find("--tool-call-parser"), std::string::npos) << error.message;
+}
+
+TEST(ChatTemplateWorkerFlags, AToolCallParserFlagChoosesTheFormat) {
+  const auto folder = make_folder();
+  engine::LaunchOptions launch;
+  launch.model_path = folder;
+  launch.tool_call_parser = "hermes";
+  launch.reasoning_parser = "think";
+  launch.engine.num_threads = 1;
+  engine::ModelInstance model(launch);
+  EXPECT_EQ(model.prompt_format()["tool_call_format"], "hermes");
+  EXPECT_EQ(model.prompt_format()["reasoning_format"], "think");
+  protocol::GenerateRequest request;
+  request.messages = std::vector<protocol::ChatMessage>{{"user", "x"}};
+  request.tools = nlohmann::ordered_json::parse(kTools);
+  const auto prompt = model.render_chat(request);
+  ASSERT_TRUE(prompt.reply.has_value());
+  EXPECT_EQ(prompt.reply->tool_calls, reply::ToolCallFormat::Hermes);
+  EXPECT_EQ(prompt.reply->reasoning, reply::ReasoningFormat::Think);
+  EXPECT_FALSE(prompt.keep_special_tokens);
+  request.tools = nullptr;
+  EXPECT_EQ(model.render_chat(request).reply->tool_calls, reply::ToolCallFormat::None);
+  std::filesystem::remove_all(folder.parent_path());
+}
+
 TEST(ChatTemplateWorkerFlags, ConvTemplateChoosesFastChatsFormat) {
   const auto folder = make_folder();
   engine::LaunchOptions launch;
@@ -137,6 +181,29 @@ TEST(ChatTemplateWorkerFlags, ConvTemplateChoosesFastChatsFormat) {
   engine::ModelInstance model(launch);
   EXPECT_EQ(model.chat_template(), nullptr);
   EXPECT_EQ(model.prompt_format(), (json{{"type", "fastchat"}, {"name", "raw"}}));
+
+  // A FastChat template has no place for tools, tool turns or template variables.
+  WorkerService service{model, {{"stories260K"}, 8}};
+  auto router = service.router();
+  const json user = {{"role", "user"}, {"content", "x"}};
+  EXPECT_EQ(native_refusal(*router, {{"messages", {user}}, {"tools", kTools}}).param, "tools");
+  EXPECT_EQ(native_refusal(*router, {{"messages", {user}},
+                                     {"chat_template_kwargs", R"({"enable_thinking": false})"}})
+                .param,
+            "chat_template_kwargs");
+  const json tool_turn = {{"role", "tool"}, {"tool_call_id", "c"}, {"content", "sunny"}};
+  const auto error = native_refusal(*router, {{"messages", {user, tool_turn}}});
+  EXPECT_EQ(error.param, "messages[1].role");
+  EXPECT_NE(error.message.find("'raw'"), std::string::npos) << error.message;
+
+  launch.tool_call_parser = "hermes";
+  try {
+    engine::ModelInstance refused(launch);
+    ADD_FAILURE() << "a tool-call parser needs a chat template";
+  } catch (const ErrorException& e) {
+    EXPECT_EQ(e.error().code, ErrorCode::InvalidConfig);
+    EXPECT_EQ(e.error().param, "tool-call-parser");
+  }
   std::filesystem::remove_all(folder.parent_path());
 }
 
