@@ -9,6 +9,8 @@
 #include <fstream>
 
 #include "common/json/json_file.h"
+#include "protocol/chat_message.h"
+#include "text/reply/reply_format.h"
 #include "test_paths.h"
 
 namespace fastchat::conversation {
@@ -46,6 +48,38 @@ TEST(ChatTemplate, RendersTheReferenceConversationsFromChatMessages) {
   EXPECT_GE(checked, 12);
 }
 
+// The tool conversations @huggingface/jinja rendered for the interpreter's tests, rendered again
+// from messages as the API parses them: assistant tool_calls (arguments as a string or an object,
+// content null) and tool results reach each family's template as Hugging Face passes them.
+TEST(ChatTemplate, RendersToolConversationsFromParsedMessages) {
+  const auto references = nlohmann::ordered_json::parse(
+      read_text_file(std::filesystem::path(FASTCHAT_SOURCE_DIR) /
+                     "tests/unit/text/jinja/extra_renderings.json"));
+  int checked = 0;
+  for (const auto& c : references.at("cases")) {
+    const auto& context = c.at("context");
+    const std::string messages_text = context.at("messages").dump();
+    const bool tool_conversation = messages_text.find("tool_call") != std::string::npos ||
+                                   messages_text.find(R"("role":"tool")") != std::string::npos;
+    if (!tool_conversation || !c.at("rendered").is_string()) continue;
+    const auto messages = protocol::parse_chat_messages(json::parse(messages_text));
+    const auto tpl = family(c.at("template"));
+    ChatTemplateInputs inputs;
+    inputs.add_generation_prompt = context.value("add_generation_prompt", false);
+    if (context.contains("tools")) inputs.tools = context.at("tools");
+    for (const auto& [key, value] : context.items()) {
+      if (key != "messages" && key != "tools" && key != "add_generation_prompt" &&
+          key != "bos_token" && key != "eos_token") {
+        inputs.variables[key] = value;
+      }
+    }
+    EXPECT_EQ(tpl.render(messages, inputs), c.at("rendered").get<std::string>())
+        << c.at("template") << " " << c.at("conversation");
+    ++checked;
+  }
+  EXPECT_GE(checked, 10);
+}
+
 TEST(ChatTemplate, LearnsWhatEachFamilyWritesAfterAnAnswer) {
   EXPECT_EQ(family("qwen3").after_assistant(), "<|im_end|>\n");
   // Llama 3's first template opens the next assistant turn even without add_generation_prompt.
@@ -58,6 +92,19 @@ TEST(ChatTemplate, LearnsWhatEachFamilyWritesAfterAnAnswer) {
   EXPECT_EQ(family("llama3").bos_token(), "<|begin_of_text|>");
   EXPECT_EQ(family("deepseek_v3").eos_token(), "<｜end▁of▁sentence｜>");
   EXPECT_EQ(family("qwen3").bos_token(), "");  // null in its config
+}
+
+// What the worker reads replies with, chosen from each real family's template: Qwen3 teaches
+// <tool_call> and thinks in <think>; these Llama 3.1, DeepSeek V3 and Gemma 3 templates teach no
+// format the reply parser knows (tools with them need --tool-call-parser).
+TEST(ChatTemplate, RealTemplatesNameTheirReplyFormats) {
+  const auto source = [](const char* name) { return family(name).source().source(); };
+  EXPECT_EQ(reply::detect_tool_call_format(source("qwen3")), reply::ToolCallFormat::Hermes);
+  EXPECT_EQ(reply::detect_reasoning_format(source("qwen3")), reply::ReasoningFormat::Think);
+  for (const char* name : {"llama3", "llama3_1", "gemma3", "deepseek_v3"}) {
+    EXPECT_EQ(reply::detect_tool_call_format(source(name)), reply::ToolCallFormat::None) << name;
+    EXPECT_EQ(reply::detect_reasoning_format(source(name)), reply::ReasoningFormat::None) << name;
+  }
 }
 
 TEST(ChatTemplate, PassesToolsAndVariablesToTheTemplate) {
