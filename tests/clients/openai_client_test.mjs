@@ -77,6 +77,18 @@ await check('models.list() lists the served model', async () => {
   assert.ok(ids.includes(model), `model ids ${JSON.stringify(ids)} include ${model}`);
 });
 
+await check('models.retrieve() returns the served model; an unknown one is a NotFoundError', async () => {
+  const m = await client.models.retrieve(model);
+  assert.equal(m.id, model);
+  assert.equal(m.object, 'model');
+  assertCreated(m.created);
+  await assert.rejects(client.models.retrieve('no-such-model'), (err) => {
+    assert.ok(err instanceof OpenAI.NotFoundError, `NotFoundError, got ${err?.constructor?.name}`);
+    assert.equal(err.code, 'model_not_found');
+    return true;
+  });
+});
+
 let chatText = null;
 let chatFinish = null;
 await check('chat.completions.create() (non-stream, temperature 0)', async () => {

@@ -365,6 +365,73 @@ class ReferenceTest(ApiCase):
             conn.close()
 
 
+class FastChatSurfaceTest(ApiCase):
+    """The routes of FastChat's OpenAI server beyond OpenAI's core: a model's retrieve, FastChat's
+    token check and its own chat API."""
+
+    def test_retrieve_a_model(self):
+        r = request(self.server, "GET", f"/v1/models/{MODEL}")
+        self.assertEqual(r.status, 200, r)
+        listed = request(self.server, "GET", "/v1/models").json()["data"][0]
+        body = r.json()
+        self.assertEqual(body["id"], MODEL)
+        self.assertEqual(body["object"], "model")
+        self.assertEqual(body["owned_by"], listed["owned_by"])
+        r = request(self.server, "GET", "/v1/models/no-such-model")
+        self.assertApiError(r, 404, param="model", code="model_not_found", contains=["no-such-model"])
+        r = request(self.server, "GET", "/v1/models/org%2Fno-such-model")
+        self.assertApiError(r, 404, param="model", contains=["org/no-such-model"])
+
+    def test_token_check_counts_with_the_models_tokenizer(self):
+        prompt = "Once upon a time, there was a cat."
+        count = self.count_tokens(prompt)
+        r = post(self.server, "/api/v1/token_check", {"prompts": [
+            {"model": MODEL, "prompt": prompt, "max_tokens": 10},
+            {"model": MODEL, "prompt": prompt, "max_tokens": harness.CONTEXT_LENGTH - count},
+            {"model": MODEL, "prompt": prompt, "max_tokens": harness.CONTEXT_LENGTH - count + 1}]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json(), {"prompts": [
+            {"fits": True, "tokenCount": count, "contextLength": harness.CONTEXT_LENGTH},
+            {"fits": True, "tokenCount": count, "contextLength": harness.CONTEXT_LENGTH},
+            {"fits": False, "tokenCount": count, "contextLength": harness.CONTEXT_LENGTH}]})
+        r = post(self.server, "/api/v1/token_check",
+                 {"prompts": [{"model": "no-such-model", "prompt": "x", "max_tokens": 1}]})
+        self.assertApiError(r, 404, param="model")
+        for body, param in (({}, "prompts"), ({"prompts": 5}, "prompts"),
+                            ({"prompts": [{"model": MODEL, "prompt": "x"}]}, "prompts[0].max_tokens"),
+                            ({"prompts": [{"model": MODEL, "prompt": 5, "max_tokens": 1}]},
+                             "prompts[0].prompt"),
+                            ({"prompts": [{"model": MODEL, "prompt": "x", "max_tokens": -1}]},
+                             "prompts[0].max_tokens")):
+            with self.subTest(body=body):
+                self.assertApiError(post(self.server, "/api/v1/token_check", body), 400, param=param)
+
+    def test_fastchat_chat_api(self):
+        body = chat_body(max_tokens=8)
+        body["temperature"] = 0
+        body["repetition_penalty"] = 1.0
+        r = post(self.server, "/api/v1/chat/completions", body)
+        self.assertEqual(r.status, 200, r)
+        answer = r.json()
+        self.assertEqual(answer["object"], "chat.completion")
+        self.assertTrue(REF_TEXT.startswith(answer["choices"][0]["message"]["content"]))
+        body["messages"] = [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]
+        self.assertApiError(post(self.server, "/api/v1/chat/completions", body), 400,
+                            param="messages[0].content", contains=["string"])
+
+    def test_the_extra_routes_need_a_key_where_keys_are_set(self):
+        for method, path, body in (
+                ("GET", f"/v1/models/{MODEL}", None),
+                ("POST", "/api/v1/token_check",
+                 {"prompts": [{"model": MODEL, "prompt": "x", "max_tokens": 1}]}),
+                ("POST", "/api/v1/chat/completions", chat_body(max_tokens=2))):
+            with self.subTest(path=path):
+                self.assertApiError(request(self.secure, method, path, body), 401)
+                r = request(self.secure, method, path, body,
+                            headers={"Authorization": "Bearer key-one"})
+                self.assertEqual(r.status, 200, r)
+
+
 class StopTest(ApiCase):
     def check_stop(self, stop, expected):
         for path, make in ((COMPLETIONS, completion_body), (CHAT, chat_body)):

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error/error_envelope.h"
+#include "common/http/path_pattern.h"
 
 namespace fastchat::http {
 
@@ -20,7 +21,7 @@ void Router::add(std::string method, std::string path, Handler handler, Executio
 const Router::Route* Router::match(const Request& request, Responder& responder) const {
   bool path_known = false;
   for (const auto& route : routes_) {
-    if (route.path != request.path) continue;
+    if (!path_matches(route.path, request.path)) continue;
     if (route.method == request.method) return &route;
     path_known = true;
   }
@@ -31,7 +32,7 @@ const Router::Route* Router::match(const Request& request, Responder& responder)
     response.status = 405;
     std::string allowed;
     for (const auto& route : routes_) {
-      if (route.path != request.path) continue;
+      if (!path_matches(route.path, request.path)) continue;
       allowed += (allowed.empty() ? "" : ", ") + route.method;
     }
     response.headers.emplace_back("Allow", allowed);

@@ -49,6 +49,7 @@ class Router {
 
   explicit Router(ErrorRenderer render = render_error) : render_(std::move(render)) {}
 
+  /// `path` may have "{name}" segments (path_pattern.h); the handler reads them with path_param.
   void add(std::string method, std::string path, Handler handler,
            Execution execution = Execution::Inline);
 

@@ -80,6 +80,25 @@ void read_template_inputs(std::string_view text, const json& body, ChatCompletio
   }
 }
 
+// FastChat's APIChatCompletionRequest default.
+constexpr float kFastChatApiTemperature = 0.7f;
+
+// FastChat's own chat API takes messages whose content is a string.
+void require_string_contents(const json& body) {
+  const json* messages = find_field(body, "messages");
+  if (!messages || !messages->is_array()) return;  // read_messages names the problem
+  for (size_t i = 0; i < messages->size(); ++i) {
+    const json& message = (*messages)[i];
+    if (!message.is_object()) continue;
+    const json* content = find_field(message, "content");
+    if (content && !content->is_string()) {
+      reject_field(
+          "messages[" + std::to_string(i) + "].content",
+          "must be a string in FastChat's /api/v1 chat API, got " + describe_value(*content));
+    }
+  }
+}
+
 void read_messages(const json& body, ChatCompletionRequest& request) {
   const json* messages = find_field(body, "messages");
   if (!messages) reject_field("messages", "is required");
@@ -112,12 +131,16 @@ void read_logprobs(const json& body, ChatCompletionRequest& request) {
 
 }  // namespace
 
-ChatCompletionRequest parse_chat_completion_request(std::string_view body) {
+ChatCompletionRequest parse_chat_completion_request(std::string_view body, ChatDialect dialect) {
   const json parsed = parse_request_body(body);
   ChatCompletionRequest request;
   request.model = parse_model_name(parsed);
+  if (dialect == ChatDialect::FastChat) require_string_contents(parsed);
   read_messages(parsed, request);
   request.options = parse_generation_options(parsed, kUnboundedMaxTokens);
+  if (dialect == ChatDialect::FastChat && !find_field(parsed, "temperature")) {
+    request.options.sampling.temperature = kFastChatApiTemperature;
+  }
   read_logprobs(parsed, request);
   reject_legacy_functions(parsed);
   read_template_inputs(body, parsed, request);

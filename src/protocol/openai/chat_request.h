@@ -33,11 +33,17 @@ struct ChatCompletionRequest {
   nlohmann::ordered_json chat_template_kwargs = nlohmann::ordered_json::object();
 };
 
+/// Which chat API a body is for: OpenAI's /v1/chat/completions, or FastChat's own
+/// /api/v1/chat/completions (fastchat/protocol/api_protocol.py on github.com/lm-sys/FastChat),
+/// whose message content is a string only and whose temperature defaults to 0.7.
+enum class ChatDialect { OpenAi, FastChat };
+
 /// Parses a chat completion body. Throws ErrorException{InvalidRequest} naming the first bad field
 /// (param = field name or JSON path such as "messages[1].content"), including for features this
 /// server does not implement and would otherwise silently ignore: the legacy `functions` and
 /// `function_call`, tool_choice "required" or a named function (forcing a call needs
 /// constrained decoding), and response_format other than {"type": "text"}.
-ChatCompletionRequest parse_chat_completion_request(std::string_view body);
+ChatCompletionRequest parse_chat_completion_request(std::string_view body,
+                                                    ChatDialect dialect = ChatDialect::OpenAi);
 
 }  // namespace fastchat::openai

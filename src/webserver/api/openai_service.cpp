@@ -1,14 +1,17 @@
 #include "webserver/api/openai_service.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
 
 #include "common/http/bearer_auth.h"
+#include "common/http/path_pattern.h"
 #include "common/metrics/exposition.h"
 #include "protocol/openai/chat_request.h"
 #include "protocol/openai/completion_request.h"
 #include "protocol/openai/responses.h"
+#include "protocol/token_check.h"
 #include "webserver/api/response_writer.h"
 
 namespace fastchat::api {
@@ -33,6 +36,18 @@ std::optional<uint64_t> choice_seed(const std::optional<uint64_t>& seed, int cho
   return *seed + static_cast<uint64_t>(choice);
 }
 
+constexpr const char* kModelRoute = "/v1/models/{model}";
+
+// A count in a worker's answer; anything else is the worker's fault, not the client's.
+int64_t read_count(const json& answer, const char* field) {
+  const auto it = answer.find(field);
+  if (it == answer.end() || !it->is_number_integer() || it->get<int64_t>() < 0) {
+    throw_error(ErrorCode::UpstreamFailed,
+                std::string("the worker's answer has no count '") + field + "'");
+  }
+  return it->get<int64_t>();
+}
+
 }  // namespace
 
 OpenAiService::OpenAiService(upstream::ControllerClient& controller, upstream::WorkerPool& pool,
@@ -45,11 +60,26 @@ std::shared_ptr<http::Router> OpenAiService::router() {
               metrics_.instrument("/v1/models",
                                   [this](const auto& req, auto& res) { list_models(req, res); }),
               Execution::Blocking);
-  router->add(
-      "POST", "/v1/chat/completions",
-      metrics_.instrument("/v1/chat/completions",
-                          [this](const auto& req, auto& res) { chat_completions(req, res); }),
-      Execution::Blocking);
+  router->add("GET", kModelRoute,
+              metrics_.instrument(kModelRoute,
+                                  [this](const auto& req, auto& res) { retrieve_model(req, res); }),
+              Execution::Blocking);
+  router->add("POST", "/v1/chat/completions",
+              metrics_.instrument("/v1/chat/completions",
+                                  [this](const auto& req, auto& res) {
+                                    chat_completions(req, res, openai::ChatDialect::OpenAi);
+                                  }),
+              Execution::Blocking);
+  router->add("POST", "/api/v1/chat/completions",
+              metrics_.instrument("/api/v1/chat/completions",
+                                  [this](const auto& req, auto& res) {
+                                    chat_completions(req, res, openai::ChatDialect::FastChat);
+                                  }),
+              Execution::Blocking);
+  router->add("POST", "/api/v1/token_check",
+              metrics_.instrument("/api/v1/token_check",
+                                  [this](const auto& req, auto& res) { token_check(req, res); }),
+              Execution::Blocking);
   router->add("POST", "/v1/completions",
               metrics_.instrument("/v1/completions",
                                   [this](const auto& req, auto& res) { completions(req, res); }),
@@ -84,11 +114,47 @@ void OpenAiService::list_models(const http::Request& request, http::Responder& o
       http::Response::json(200, openai::model_list(controller_.list_models(), std::time(nullptr))));
 }
 
-void OpenAiService::chat_completions(const http::Request& request, http::Responder& out) {
+// OpenAI's retrieve: the model's entry of /v1/models, or a 404 in OpenAI's shape.
+void OpenAiService::retrieve_model(const http::Request& request, http::Responder& out) {
+  refuse_if_draining();
+  authenticate(request);
+  const auto name = http::path_param(kModelRoute, request.path, "model");
+  if (!name)
+    throw_error(ErrorCode::InvalidRequest, "the model name in the path is malformed", "model");
+  const auto names = controller_.list_models();
+  if (std::find(names.begin(), names.end(), *name) == names.end()) {
+    throw_error(ErrorCode::NotFound,
+                "The model '" + *name + "' does not exist or no worker serves it", "model");
+  }
+  const auto list = openai::model_list({*name}, std::time(nullptr));
+  out.send(http::Response::json(200, list["data"][0]));
+}
+
+// FastChat's token check: each prompt counted by a worker of its model (its tokenizer), against
+// that worker's context length.
+void OpenAiService::token_check(const http::Request& request, http::Responder& out) {
+  refuse_if_draining();
+  authenticate(request);
+  const auto items = protocol::parse_token_check_request(request.body);
+  std::vector<protocol::TokenCheckResult> results;
+  for (const auto& item : items) {
+    const json prompt = {{"prompt", item.prompt}};
+    protocol::TokenCheckResult result;
+    result.token_count = read_count(pool_.post(item.model, "/count_token", prompt), "count");
+    result.context_length =
+        read_count(pool_.post(item.model, "/model_details", prompt), "context_length");
+    result.fits = result.token_count + item.max_tokens <= result.context_length;
+    results.push_back(result);
+  }
+  out.send(http::Response::json(200, protocol::token_check_response(results)));
+}
+
+void OpenAiService::chat_completions(const http::Request& request, http::Responder& out,
+                                     openai::ChatDialect dialect) {
   const auto arrived = RequestMetrics::Clock::now();
   refuse_if_draining();
   authenticate(request);
-  auto parsed = openai::parse_chat_completion_request(request.body);
+  auto parsed = openai::parse_chat_completion_request(request.body, dialect);
   const auto& options = parsed.options;
   std::vector<ChoiceJob> jobs;
   for (int i = 0; i < options.n; ++i) {

@@ -1,6 +1,8 @@
 #pragma once
-// fastchat-server's routes: the OpenAI API (/v1/models, /v1/chat/completions,
-// /v1/completions), /health and Prometheus' /metrics. Requests are validated into typed structs
+// fastchat-server's routes: the OpenAI API (/v1/models, /v1/models/{model},
+// /v1/chat/completions, /v1/completions), FastChat's own /api/v1/chat/completions and
+// /api/v1/token_check (behind the same key check, unlike FastChat), /health and Prometheus'
+// /metrics. Requests are validated into typed structs
 // (openai/), turned into worker generations (ChoiceRunner over the WorkerPool) and answered as
 // one JSON body or as server-sent events. Every error leaves in OpenAI's envelope with its
 // status.
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "common/http/router.h"
+#include "protocol/openai/chat_request.h"
 #include "webserver/api/choice_runner.h"
 #include "webserver/api/server_metrics.h"
 #include "webserver/upstream/controller_client.h"
@@ -36,7 +39,10 @@ class OpenAiService {
 
  private:
   void list_models(const http::Request& request, http::Responder& out);
-  void chat_completions(const http::Request& request, http::Responder& out);
+  void retrieve_model(const http::Request& request, http::Responder& out);
+  void chat_completions(const http::Request& request, http::Responder& out,
+                        openai::ChatDialect dialect);
+  void token_check(const http::Request& request, http::Responder& out);
   void completions(const http::Request& request, http::Responder& out);
   void health(const http::Request& request, http::Responder& out);
   void metrics_page(const http::Request& request, http::Responder& out);

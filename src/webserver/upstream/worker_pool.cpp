@@ -101,6 +101,11 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
     }
     return;
   }
+  fail_without_worker(model, last_failure);
+}
+
+void WorkerPool::fail_without_worker(const std::string& model,
+                                     const std::optional<Error>& last_failure) const {
   if (last_failure && last_failure->code == ErrorCode::UpstreamTimeout) {
     throw_error(ErrorCode::UpstreamTimeout,
                 "no worker for model '" + model + "' answered in time: " + last_failure->message);
@@ -116,6 +121,36 @@ void WorkerPool::generate(const std::string& model, const protocol::GenerateRequ
   }
   throw_error(ErrorCode::Unavailable, "no worker is serving model '" + model + "' right now",
               "model");
+}
+
+json WorkerPool::post(const std::string& model, std::string_view path, const json& body) {
+  http::ClientOptions client;
+  client.connect_timeout = options_.connect_timeout;
+  client.read_timeout = options_.worker_read_timeout;
+  std::vector<std::string> failed;
+  std::optional<Error> last_failure;
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    auto worker = controller_.worker_for(model, failed);
+    if (!worker) break;
+    const std::string name = worker->to_string();
+    http::ClientResponse response;
+    try {
+      response = http::post_json(*worker, path, body.dump(), client);
+    } catch (const http::ClientError& e) {
+      failed.push_back(name);
+      last_failure = e.error();
+      continue;
+    }
+    if (response.status != 200)
+      throw ErrorException(worker_rejection(response.status, response.body, name));
+    json answer = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+    if (!answer.is_object()) {
+      throw_error(ErrorCode::UpstreamFailed,
+                  "worker " + name + " answered " + std::string(path) + " with no JSON object");
+    }
+    return answer;
+  }
+  fail_without_worker(model, last_failure);
 }
 
 }  // namespace fastchat::upstream

@@ -4,7 +4,11 @@
 // asks for another (excluding the failed one) instead of failing the client.
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "common/http/http_client.h"
 #include "common/http/stream_poller.h"
@@ -42,7 +46,14 @@ class WorkerPool {
     generate(model, request, DeltaSink{on_delta});
   }
 
+  /// POSTs `body` to `path` (e.g. /count_token) on a worker of `model` and returns its JSON
+  /// object; an unreachable worker is replaced by another. Throws like generate().
+  nlohmann::json post(const std::string& model, std::string_view path, const nlohmann::json& body);
+
  private:
+  /// Why no worker of `model` could answer, as the client should read it.
+  [[noreturn]] void fail_without_worker(const std::string& model,
+                                        const std::optional<Error>& last_failure) const;
   /// Reads `upstream` into `reader` to the end of the body, or until the sink cancels.
   void relay(http::ClientStream& upstream, DeltaReader& reader, const DeltaSink& sink);
 

@@ -1,5 +1,7 @@
 #include "common/http/router.h"
 
+#include "common/http/path_pattern.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -32,6 +34,43 @@ TEST(RouterTest, RoutesByMethodAndPath) {
   router.dispatch(make("POST", "/a"), post);
   EXPECT_EQ(get.response->body, "get a");
   EXPECT_EQ(post.response->status, 201);
+}
+
+TEST(PathPattern, VariableSegmentsMatchOneDecodedSegment) {
+  constexpr std::string_view kPattern = "/v1/models/{model}";
+  EXPECT_TRUE(path_matches(kPattern, "/v1/models/vicuna"));
+  EXPECT_FALSE(path_matches(kPattern, "/v1/models/"));
+  EXPECT_FALSE(path_matches(kPattern, "/v1/models"));
+  EXPECT_FALSE(path_matches(kPattern, "/v1/models/a/b"));
+  EXPECT_FALSE(path_matches(kPattern, "/v2/models/a"));
+  EXPECT_TRUE(path_matches("/plain", "/plain"));
+  EXPECT_FALSE(path_matches("/plain", "/plain/"));
+  EXPECT_EQ(path_param(kPattern, "/v1/models/vicuna", "model"), "vicuna");
+  // SDKs encode a '/' in a name; the handler sees the name.
+  EXPECT_EQ(path_param(kPattern, "/v1/models/meta-llama%2FLlama-3%2e1", "model"),
+            "meta-llama/Llama-3.1");
+  EXPECT_EQ(path_param(kPattern, "/v1/models/bad%2", "model"), std::nullopt);
+  EXPECT_EQ(path_param(kPattern, "/v1/models/bad%zz", "model"), std::nullopt);
+  EXPECT_EQ(path_param(kPattern, "/v1/models/x", "other"), std::nullopt);
+  EXPECT_EQ(path_param(kPattern, "/v1/other/x", "model"), std::nullopt);
+  EXPECT_EQ(path_param("/v1/engines/{model}/embeddings", "/v1/engines/m1/embeddings", "model"),
+            "m1");
+}
+
+TEST(RouterTest, RoutesWithAVariableSegment) {
+  Router router;
+  router.add("GET", "/v1/models",
+             [](const Request&, Responder& r) { r.send(Response::text(200, "list")); });
+  router.add("GET", "/v1/models/{model}", [](const Request& request, Responder& r) {
+    r.send(Response::text(200, *path_param("/v1/models/{model}", request.path, "model")));
+  });
+  RecordingResponder list, one, wrong_method;
+  router.dispatch(make("GET", "/v1/models"), list);
+  router.dispatch(make("GET", "/v1/models/org%2Fm"), one);
+  router.dispatch(make("POST", "/v1/models/m"), wrong_method);
+  EXPECT_EQ(list.response->body, "list");
+  EXPECT_EQ(one.response->body, "org/m");
+  EXPECT_EQ(wrong_method.response->status, 405);
 }
 
 TEST(RouterTest, UnknownPathIs404AndWrongMethodIs405WithAllow) {

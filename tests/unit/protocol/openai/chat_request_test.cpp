@@ -171,6 +171,26 @@ TEST(ChatRequest, MalformedToolsNameThePath) {
       "tools", "untemplated");
 }
 
+TEST(ChatRequest, FastChatsOwnApiTakesStringContentAndDefaultsTemperatureTo07) {
+  const auto fastchat = parse_chat_completion_request(chat_body(""), ChatDialect::FastChat);
+  EXPECT_FLOAT_EQ(fastchat.options.sampling.temperature, 0.7f);
+  EXPECT_FLOAT_EQ(
+      parse_chat_completion_request(chat_body(R"("temperature": 0.2)"), ChatDialect::FastChat)
+          .options.sampling.temperature,
+      0.2f);
+  EXPECT_FLOAT_EQ(parse_chat_completion_request(chat_body("")).options.sampling.temperature, 1.0f);
+  const std::string parts =
+      R"({"model": "m", "messages": [{"role": "user", "content": "a"},
+          {"role": "user", "content": [{"type": "text", "text": "b"}]}]})";
+  EXPECT_NO_THROW(parse_chat_completion_request(parts));
+  try {
+    parse_chat_completion_request(parts, ChatDialect::FastChat);
+    ADD_FAILURE() << "content parts are OpenAI's, not FastChat's";
+  } catch (const ErrorException& e) {
+    EXPECT_EQ(e.error().param, "messages[1].content");
+  }
+}
+
 TEST(ChatRequest, LegacyFunctionCallingIsRefused) {
   expect_chat_error(chat_body(R"("functions": [{"name": "f"}])"), "functions", "use 'tools'");
   expect_chat_error(chat_body(R"("function_call": "auto")"), "function_call", "not supported");
