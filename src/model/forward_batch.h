@@ -25,6 +25,9 @@ struct ForwardBatch {
   int32_t max_blocks_per_sequence = 0;
   /// Rows of token_ids whose logits are returned, in order (last token of sampling sequences).
   std::vector<int32_t> logits_rows;
+  /// Sequences (indices into query_starts) whose chunk's final hidden states are pooled
+  /// (embedding requests), in order.
+  std::vector<int32_t> pooled_sequences;
 
   int32_t num_tokens() const { return static_cast<int32_t>(token_ids.size()); }
   int32_t num_sequences() const { return static_cast<int32_t>(context_lens.size()); }

@@ -1,6 +1,7 @@
 // Drives a running fastchat-server with the official OpenAI Node SDK (openai@^6) and checks real
-// values: the model list, chat completions (plain, streamed with usage, and through the SDK's
-// stream helper), and text completions (plain and streamed). Greedy outputs are compared with the
+// values: the model list and retrieve, chat completions (plain, streamed with usage, and through
+// the SDK's stream helper), text completions (plain and streamed), and embeddings (the SDK's and
+// LangChain JS's OpenAIEmbeddings). Greedy outputs are compared with the
 // model folder's reference.json (a float64 reference implementation's continuation).
 //
 // Usage: node openai_client_test.mjs BASE_URL [MODEL_DIR] [MODEL_NAME]
@@ -13,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
+import { OpenAIEmbeddings } from '@langchain/openai';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const baseURL = process.argv[2];
@@ -225,6 +227,39 @@ await check('max_tokens beyond the context is a 400 BadRequestError', async () =
       assert.match(err.message, /512/);
       return true;
     });
+});
+
+function assertUnitVector(vector, length) {
+  assert.equal(vector.length, length);
+  const norm = Math.sqrt(vector.reduce((sum, v) => sum + v * v, 0));
+  assert.ok(Math.abs(norm - 1) < 1e-4, `norm ${norm}`);
+}
+
+await check('embeddings.create() (base64 by default, as the SDK asks) equals the float format', async () => {
+  const input = ['Once upon a time', 'The cat sat.'];
+  const sdkDefault = await client.embeddings.create({ model, input });
+  const floats = await client.embeddings.create({ model, input, encoding_format: 'float' });
+  assert.equal(sdkDefault.object, 'list');
+  assert.equal(sdkDefault.data.length, 2);
+  assert.ok(sdkDefault.usage.prompt_tokens > 0);
+  assert.equal(sdkDefault.usage.total_tokens, sdkDefault.usage.prompt_tokens);
+  for (let i = 0; i < 2; i += 1) {
+    assert.equal(sdkDefault.data[i].index, i);
+    assertUnitVector(sdkDefault.data[i].embedding, 64);
+    sdkDefault.data[i].embedding.forEach((v, d) =>
+      assert.ok(Math.abs(v - floats.data[i].embedding[d]) < 1e-6, `dimension ${d}`));
+  }
+});
+
+await check("LangChain JS OpenAIEmbeddings: embedQuery and embedDocuments agree", async () => {
+  const embeddings = new OpenAIEmbeddings({
+    model, apiKey: 'sk-unused', maxRetries: 0, configuration: { baseURL },
+  });
+  const query = await embeddings.embedQuery('Once upon a time');
+  const documents = await embeddings.embedDocuments(['The cat sat.', 'Once upon a time']);
+  assertUnitVector(query, 64);
+  assert.equal(documents.length, 2);
+  query.forEach((v, d) => assert.ok(Math.abs(v - documents[1][d]) < 1e-5, `dimension ${d}`));
 });
 
 if (failures > 0) {

@@ -4,8 +4,10 @@ Greedy (temperature 0) answers must equal reference.json's continuations; stream
 well-formed and agree with the non-streaming answers; stops, n, usage and every bad input are
 checked against the real server."""
 
+import base64
 import http.client
 import json
+import struct
 import unittest
 
 import harness
@@ -430,6 +432,66 @@ class FastChatSurfaceTest(ApiCase):
                 r = request(self.secure, method, path, body,
                             headers={"Authorization": "Bearer key-one"})
                 self.assertEqual(r.status, 200, r)
+
+
+class EmbeddingsTest(ApiCase):
+    """/v1/embeddings through a worker's /worker_get_embeddings: FastChat's mean pooling of the
+    last hidden state, L2-normalised (the engine's pooling is checked against an independent
+    float64 reference in architecture_reference_test.cpp)."""
+
+    def embed(self, body, path="/v1/embeddings", status=200):
+        r = post(self.server, path, {"model": MODEL, **body})
+        self.assertEqual(r.status, status, r)
+        return r.json()
+
+    def test_shape_norm_and_usage(self):
+        answer = self.embed({"input": [ONCE["prompt"], "The cat sat."]})
+        self.assertEqual(answer["object"], "list")
+        self.assertEqual(answer["model"], MODEL)
+        self.assertEqual([d["index"] for d in answer["data"]], [0, 1])
+        vectors = [d["embedding"] for d in answer["data"]]
+        for vector in vectors:
+            self.assertEqual(len(vector), 64)  # stories260K's hidden size
+            self.assertAlmostEqual(sum(v * v for v in vector), 1.0, places=5)
+        self.assertNotEqual(vectors[0], vectors[1])
+        tokens = self.count_tokens(ONCE["prompt"]) + self.count_tokens("The cat sat.")
+        self.assertEqual(answer["usage"], {"prompt_tokens": tokens, "total_tokens": tokens})
+
+    def test_the_same_text_gives_the_same_vector_however_it_is_sent(self):
+        alone = self.embed({"input": ONCE["prompt"]})["data"][0]["embedding"]
+        batched = self.embed({"input": ["x y z", ONCE["prompt"]]})["data"][1]["embedding"]
+        as_ids = self.embed({"input": ONCE["prompt_ids"]})["data"][0]["embedding"]
+        legacy = post(self.server, f"/v1/engines/{MODEL}/embeddings", {"input": ONCE["prompt"]})
+        self.assertEqual(legacy.status, 200, legacy)
+        for other in (batched, as_ids, legacy.json()["data"][0]["embedding"]):
+            for a, b in zip(alone, other):
+                self.assertAlmostEqual(a, b, places=5)
+        worker = post(self.worker, "/worker_get_embeddings", {"input": [ONCE["prompt"]]}).json()
+        self.assertEqual(worker["token_num"], len(ONCE["prompt_ids"]))
+        for a, b in zip(alone, worker["embedding"][0]):
+            self.assertAlmostEqual(a, b, places=5)
+
+    def test_base64_is_little_endian_float32(self):
+        floats = self.embed({"input": "Once"})["data"][0]["embedding"]
+        encoded = self.embed({"input": "Once", "encoding_format": "base64"})["data"][0]["embedding"]
+        decoded = struct.unpack(f"<{len(floats)}f", base64.b64decode(encoded))
+        for a, b in zip(floats, decoded):
+            self.assertAlmostEqual(a, b, places=6)
+
+    def test_bad_requests_name_the_field(self):
+        long_ids = [1] * (harness.CONTEXT_LENGTH + 1)
+        for body, param in (({}, "input"), ({"input": []}, "input"), ({"input": [""]}, "input[0]"),
+                            ({"input": ["a", 5]}, "input[1]"),
+                            ({"input": [1, 99999]}, "input"),
+                            ({"input": long_ids}, "input"),
+                            ({"input": ["a", long_ids]}, "input[1]"),
+                            ({"input": "a", "encoding_format": "int8"}, "encoding_format"),
+                            ({"input": "a", "dimensions": 32}, "dimensions")):
+            with self.subTest(body=str(body)[:80]):
+                r = post(self.server, "/v1/embeddings", {"model": MODEL, **body})
+                self.assertApiError(r, 400, param=param)
+        r = post(self.server, "/v1/embeddings", {"model": "no-such-model", "input": "a"})
+        self.assertApiError(r, 404, param="model", code="model_not_found")
 
 
 class StopTest(ApiCase):

@@ -4,7 +4,8 @@
 For every architecture and config option the engine supports, this writes a small Hugging Face
 model folder (config.json, generation_config.json, safetensors weights drawn from a fixed seed)
 and reference.json: for a few prompts, the greedy continuation and the log-probability of each
-chosen token, from a float64 NumPy forward pass written from the Hugging Face transformers
+chosen token, and the prompt's embedding (final hidden states pooled by mean, first and last
+token, L2-normalised), from a float64 NumPy forward pass written from the Hugging Face transformers
 conventions (modeling_llama / modeling_mistral / modeling_qwen2): RMSNorm, rotate-half RoPE with
 optional llama3 frequency scaling, grouped-query attention with a causal (and sliding-window)
 mask, SwiGLU MLP, optional biases, tied or separate lm_head. It recomputes the whole sequence
@@ -204,8 +205,9 @@ def linear(x, w, name):
     return y if bias is None else y + bias
 
 
-def logits_of(config, w, ids):
-    """Logits of every position of ids (full causal recompute)."""
+def hidden_of(config, w, ids):
+    """Final (normed) hidden states of every position of ids (full causal recompute): what
+    transformers returns as hidden_states[-1]."""
     heads, kv_heads = config["num_attention_heads"], config["num_key_value_heads"]
     head_dim = config.get("head_dim", config["hidden_size"] // heads)
     eps = config["rms_norm_eps"]
@@ -236,9 +238,22 @@ def logits_of(config, w, ids):
         h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
         gate = linear(h, w, p + "mlp.gate_proj")
         x = x + linear(gate / (1 + np.exp(-gate)) * linear(h, w, p + "mlp.up_proj"), w, p + "mlp.down_proj")
-    x = rms_norm(x, w["model.norm.weight"], eps)
+    return rms_norm(x, w["model.norm.weight"], eps)
+
+
+def logits_of(config, w, ids):
+    """Logits of every position of ids."""
     lm_head = w["model.embed_tokens.weight"] if config["tie_word_embeddings"] else w["lm_head.weight"]
-    return x @ lm_head.T
+    return hidden_of(config, w, ids) @ lm_head.T
+
+
+def embeddings_of(config, w, ids):
+    """The prompt's embedding pooled three ways, each L2-normalised: FastChat's mean over the
+    tokens of the last hidden state, the first token's ("cls") and the last token's."""
+    hidden = hidden_of(config, w, ids)
+    pooled = {"mean": hidden.mean(axis=0), "cls": hidden[0], "last": hidden[-1]}
+    return {name: [float(v) for v in vector / np.linalg.norm(vector)]
+            for name, vector in pooled.items()}
 
 
 def greedy(config, w, prompt):
@@ -275,7 +290,8 @@ def build_case(out, name, seed):
         for prompt in prompts:
             generated, logprobs, gap = greedy(config, stored, prompt)
             results.append({"prompt_ids": prompt, "generated_ids": generated,
-                            "logprobs": logprobs, "min_top1_top2_logit_gap": gap})
+                            "logprobs": logprobs, "min_top1_top2_logit_gap": gap,
+                            "embeddings": embeddings_of(config, stored, prompt)})
         if min(r["min_top1_top2_logit_gap"] for r in results) >= MIN_LOGIT_GAP:
             break
     else:

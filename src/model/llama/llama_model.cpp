@@ -82,7 +82,7 @@ void LlamaModel::load_layer(const loader::WeightStore& weights, int64_t index) {
   layers_.push_back(std::move(layer));
 }
 
-torch::Tensor LlamaModel::forward(const ForwardBatch& batch, model::KvCacheStorage& cache) {
+ForwardOutput LlamaModel::forward(const ForwardBatch& batch, model::KvCacheStorage& cache) {
   c10::InferenceMode guard;
   const bool fast = fast_kernels_;
   const int64_t tokens = batch.num_tokens();
@@ -120,8 +120,30 @@ torch::Tensor LlamaModel::forward(const ForwardBatch& batch, model::KvCacheStora
     auto gate_up = layers::linear(h, layer.gate_up, layer.gate_up_bias);
     layers::linear_accumulate(x, layers::silu_and_mul(gate_up, fast), layer.down, layer.down_bias);
   }
-  auto last = layers::rms_norm(x.index_select(0, logits_rows), final_norm_, eps, fast);
-  return layers::linear(last, lm_head_).to(torch::kFloat32);
+  ForwardOutput out;
+  if (!batch.logits_rows.empty()) {
+    auto last = layers::rms_norm(x.index_select(0, logits_rows), final_norm_, eps, fast);
+    out.logits = layers::linear(last, lm_head_).to(torch::kFloat32);
+  } else {
+    out.logits =
+        torch::empty({0, config_.vocab_size}, torch::dtype(torch::kFloat32).device(device_));
+  }
+  if (!batch.pooled_sequences.empty()) out.pooled = pool(batch, x);
+  return out;
+}
+
+torch::Tensor LlamaModel::pool(const ForwardBatch& batch, const torch::Tensor& x) const {
+  std::vector<torch::Tensor> pooled;
+  pooled.reserve(batch.pooled_sequences.size());
+  for (int32_t s : batch.pooled_sequences) {
+    const int64_t begin = batch.query_starts[s];
+    const int64_t end = batch.query_starts[s + 1];
+    auto rows = layers::rms_norm(x.slice(0, begin, end).contiguous(), final_norm_,
+                                 config_.rms_norm_eps, fast_kernels_)
+                    .to(torch::kFloat32);
+    pooled.push_back(torch::stack({rows.sum(0), rows[0], rows[end - begin - 1]}));
+  }
+  return torch::stack(pooled);
 }
 
 }  // namespace fastchat::model

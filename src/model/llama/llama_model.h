@@ -27,7 +27,7 @@ class LlamaModel : public CausalLm {
   LlamaModel(loader::ModelConfig config, const loader::WeightStore& weights,
              torch::ScalarType dtype, const torch::Device& device, ModelOptions options = {});
 
-  torch::Tensor forward(const ForwardBatch& batch, model::KvCacheStorage& cache) override;
+  ForwardOutput forward(const ForwardBatch& batch, model::KvCacheStorage& cache) override;
   const loader::ModelConfig& config() const override { return config_; }
   torch::Device device() const override { return device_; }
   /// Activations and KV cache: float32 on the CPU whatever the weights are, else the weights'.
@@ -48,6 +48,8 @@ class LlamaModel : public CausalLm {
   };
 
   void load_layer(const loader::WeightStore& weights, int64_t index);
+  /// ForwardOutput::pooled from the last layer's output `x` [T, hidden].
+  torch::Tensor pool(const ForwardBatch& batch, const torch::Tensor& x) const;
   /// With the CPU kernels, a float32 matrix is re-laid for the packed GEMM (packed_weight.h).
   void prepare_matrix(torch::Tensor& weight) const;
 

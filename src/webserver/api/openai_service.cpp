@@ -10,6 +10,7 @@
 #include "common/metrics/exposition.h"
 #include "protocol/openai/chat_request.h"
 #include "protocol/openai/completion_request.h"
+#include "protocol/openai/embeddings.h"
 #include "protocol/openai/responses.h"
 #include "protocol/token_check.h"
 #include "webserver/api/response_writer.h"
@@ -37,6 +38,7 @@ std::optional<uint64_t> choice_seed(const std::optional<uint64_t>& seed, int cho
 }
 
 constexpr const char* kModelRoute = "/v1/models/{model}";
+constexpr const char* kEngineEmbeddingsRoute = "/v1/engines/{model}/embeddings";
 
 // A count in a worker's answer; anything else is the worker's fault, not the client's.
 int64_t read_count(const json& answer, const char* field) {
@@ -76,6 +78,12 @@ std::shared_ptr<http::Router> OpenAiService::router() {
                                     chat_completions(req, res, openai::ChatDialect::FastChat);
                                   }),
               Execution::Blocking);
+  for (const char* path : {"/v1/embeddings", kEngineEmbeddingsRoute}) {
+    router->add(
+        "POST", path,
+        metrics_.instrument(path, [this](const auto& req, auto& res) { embeddings(req, res); }),
+        Execution::Blocking);
+  }
   router->add("POST", "/api/v1/token_check",
               metrics_.instrument("/api/v1/token_check",
                                   [this](const auto& req, auto& res) { token_check(req, res); }),
@@ -147,6 +155,40 @@ void OpenAiService::token_check(const http::Request& request, http::Responder& o
     results.push_back(result);
   }
   out.send(http::Response::json(200, protocol::token_check_response(results)));
+}
+
+// Embeddings from a worker of the model (FastChat's /worker_get_embeddings, which pools and
+// normalises); the legacy route names the model in its path.
+void OpenAiService::embeddings(const http::Request& request, http::Responder& out) {
+  refuse_if_draining();
+  authenticate(request);
+  const auto path_model = http::path_param(kEngineEmbeddingsRoute, request.path, "model");
+  const auto parsed = openai::parse_embeddings_request(request.body, path_model.value_or(""));
+  const json answer =
+      pool_.post(parsed.model, "/worker_get_embeddings",
+                 {{"model", parsed.model}, {"input", protocol::to_json(parsed.inputs)}});
+  std::vector<std::vector<float>> vectors;
+  try {
+    vectors = answer.at("embedding").get<std::vector<std::vector<float>>>();
+  } catch (const json::exception&) {
+    throw_error(ErrorCode::UpstreamFailed, "the worker's embeddings are not lists of numbers");
+  }
+  if (vectors.size() != parsed.inputs.size()) {
+    throw_error(ErrorCode::UpstreamFailed, "the worker embedded " + std::to_string(vectors.size()) +
+                                               " inputs of " +
+                                               std::to_string(parsed.inputs.size()));
+  }
+  const auto size = static_cast<int64_t>(vectors.front().size());
+  if (parsed.dimensions && *parsed.dimensions != size) {
+    throw_error(ErrorCode::InvalidRequest,
+                "'dimensions' is " + std::to_string(*parsed.dimensions) + ", but model '" +
+                    parsed.model + "' gives " + std::to_string(size) +
+                    "-dimensional embeddings and was not trained to be shortened",
+                "dimensions");
+  }
+  out.send(http::Response::json(
+      200, openai::embeddings_response(vectors, parsed.model, read_count(answer, "token_num"),
+                                       parsed.base64)));
 }
 
 void OpenAiService::chat_completions(const http::Request& request, http::Responder& out,

@@ -1,6 +1,7 @@
 #pragma once
 // fastchat-server's routes: the OpenAI API (/v1/models, /v1/models/{model},
-// /v1/chat/completions, /v1/completions), FastChat's own /api/v1/chat/completions and
+// /v1/chat/completions, /v1/completions, /v1/embeddings and FastChat's legacy
+// /v1/engines/{model}/embeddings), FastChat's own /api/v1/chat/completions and
 // /api/v1/token_check (behind the same key check, unlike FastChat), /health and Prometheus'
 // /metrics. Requests are validated into typed structs
 // (openai/), turned into worker generations (ChoiceRunner over the WorkerPool) and answered as
@@ -43,6 +44,7 @@ class OpenAiService {
   void chat_completions(const http::Request& request, http::Responder& out,
                         openai::ChatDialect dialect);
   void token_check(const http::Request& request, http::Responder& out);
+  void embeddings(const http::Request& request, http::Responder& out);
   void completions(const http::Request& request, http::Responder& out);
   void health(const http::Request& request, http::Responder& out);
   void metrics_page(const http::Request& request, http::Responder& out);

@@ -90,6 +90,44 @@ Engine::~Engine() {
   if (thread_.joinable()) thread_.join();
 }
 
+// Length rules: a generation needs room for one more token in the context; an embedding only
+// its prompt. Either must fit the KV cache (a sliding window holds at most its window plus the
+// chunk being computed).
+void Engine::check_submitted_lengths(const GenerationRequest& request) const {
+  const int32_t prompt_len = static_cast<int32_t>(request.prompt_ids.size());
+  if (request.embedding && prompt_len > context_length_) {
+    throw_error(ErrorCode::ContextLengthExceeded,
+                "This model's maximum context length is " + std::to_string(context_length_) +
+                    " tokens, but the input has " + std::to_string(prompt_len) + " tokens",
+                "input");
+  }
+  if (!request.embedding && prompt_len >= context_length_) {
+    throw_error(ErrorCode::ContextLengthExceeded,
+                "This model's maximum context length is " + std::to_string(context_length_) +
+                    " tokens, but the prompt has " + std::to_string(prompt_len) +
+                    " tokens, leaving no room to generate",
+                "messages");
+  }
+  const int64_t longest =
+      request.embedding
+          ? prompt_len
+          : std::min<int64_t>(static_cast<int64_t>(prompt_len) + request.params.max_tokens,
+                              context_length_);
+  const int64_t window = model_config_.sliding_window.value_or(0);
+  const int64_t resident =
+      window > 0 ? std::min<int64_t>(longest, window + config_.scheduler.max_num_batched_tokens +
+                                                  config_.block_size)
+                 : longest;
+  if (kv_cache_.blocks_for_tokens(resident) > num_blocks_) {
+    throw_error(ErrorCode::InvalidRequest,
+                (request.embedding ? std::string("the input needs ")
+                                   : std::string("prompt plus max_tokens need ")) +
+                    std::to_string(resident) + " tokens of KV cache, but the cache holds only " +
+                    std::to_string(kv_cache_capacity_tokens()),
+                request.embedding ? "input" : "max_tokens");
+  }
+}
+
 std::shared_ptr<RequestStream> Engine::submit(GenerationRequest request) {
   const int32_t prompt_len = static_cast<int32_t>(request.prompt_ids.size());
   if (prompt_len == 0) throw_error(ErrorCode::InvalidRequest, "prompt is empty", "prompt");
@@ -104,28 +142,7 @@ std::shared_ptr<RequestStream> Engine::submit(GenerationRequest request) {
                   "prompt");
     }
   }
-  if (prompt_len >= context_length_) {
-    throw_error(ErrorCode::ContextLengthExceeded,
-                "This model's maximum context length is " + std::to_string(context_length_) +
-                    " tokens, but the prompt has " + std::to_string(prompt_len) +
-                    " tokens, leaving no room to generate",
-                "messages");
-  }
-  const int64_t longest = std::min<int64_t>(
-      static_cast<int64_t>(prompt_len) + request.params.max_tokens, context_length_);
-  // With a sliding window a sequence holds its window plus the chunk being computed, at most.
-  const int64_t window = model_config_.sliding_window.value_or(0);
-  const int64_t resident =
-      window > 0 ? std::min<int64_t>(longest, window + config_.scheduler.max_num_batched_tokens +
-                                                  config_.block_size)
-                 : longest;
-  if (kv_cache_.blocks_for_tokens(resident) > num_blocks_) {
-    throw_error(ErrorCode::InvalidRequest,
-                "prompt plus max_tokens need " + std::to_string(resident) +
-                    " tokens of KV cache, but the cache holds only " +
-                    std::to_string(kv_cache_capacity_tokens()),
-                "max_tokens");
-  }
+  check_submitted_lengths(request);
   auto state = std::make_unique<RequestState>();
   state->submitted = std::chrono::steady_clock::now();
   const uint64_t id = next_id_.fetch_add(1);
@@ -135,6 +152,8 @@ std::shared_ptr<RequestStream> Engine::submit(GenerationRequest request) {
   state->params = std::move(request.params);
   state->rng = std::make_unique<sampling::RequestRng>(state->params.seed);
   state->stream = std::make_shared<RequestStream>(id);
+  state->pooling = request.embedding;
+  state->sequence.reuse_prefix = !request.embedding;
   auto stream = state->stream;
   {
     std::lock_guard lock(inbox_mutex_);
@@ -283,24 +302,40 @@ void Engine::step() {
   }
   std::vector<SamplingInputs> inputs;
   std::vector<RequestState*> sampled_states;
+  std::vector<bool> pooled(output.chunks.size(), false);
   int64_t prefill_tokens = 0;
-  for (const auto& chunk : output.chunks) {
+  for (size_t c = 0; c < output.chunks.size(); ++c) {
+    const auto& chunk = output.chunks[c];
     if (!chunk.samples || chunk.num_tokens > 1) prefill_tokens += chunk.num_tokens;
-    if (!chunk.samples) continue;
     RequestState* state = requests_.at(chunk.sequence->id).get();
+    pooled[c] = state->pooling.has_value();
+    if (!chunk.samples || pooled[c]) continue;
     inputs.push_back({&state->params, state->rng.get(), suppressed_tokens(*state)});
     sampled_states.push_back(state);
+  }
+  // A preempted embedding request computes its prompt again from the start.
+  for (uint64_t id : output.preempted) {
+    if (auto it = requests_.find(id); it != requests_.end()) it->second->pooled.clear();
   }
   const auto now = std::chrono::steady_clock::now();
   for (const auto& chunk : output.chunks) {
     RequestState& state = *requests_.at(chunk.sequence->id);
     if (!state.started) state.started = now;
   }
-  auto sampled = runner_->execute(output, kv_cache_, inputs);
+  auto result = runner_->execute(output, kv_cache_, inputs, pooled);
+  auto& sampled = result.sampled;
   const auto sampled_at = std::chrono::steady_clock::now();
   scheduler_.on_step_done(output);
 
   std::vector<std::pair<uint64_t, FinishReason>> finished;
+  for (size_t c = 0, k = 0; c < output.chunks.size(); ++c) {
+    if (!pooled[c]) continue;
+    const auto& chunk = output.chunks[c];
+    RequestState& state = *requests_.at(chunk.sequence->id);
+    if (add_pooled_chunk(state, chunk, std::move(result.pooled.at(k++)))) {
+      finished.emplace_back(state.sequence.id, FinishReason::Stop);
+    }
+  }
   for (size_t i = 0; i < sampled.size(); ++i) {
     RequestState& state = *sampled_states[i];
     const int32_t token = sampled[i].token;
@@ -322,6 +357,34 @@ void Engine::step() {
     stats_.num_preemptions += static_cast<int64_t>(output.preempted.size());
   }
   publish_queue_stats();
+}
+
+bool Engine::add_pooled_chunk(RequestState& state, const scheduler::ScheduledChunk& chunk,
+                              std::vector<float> pooled) {
+  // pooled = [sum of the chunk's rows, its first row, its last row], each `hidden` wide.
+  const size_t hidden = pooled.size() / 3;
+  if (state.pooled.empty()) {
+    state.pooled = std::move(pooled);
+  } else {
+    for (size_t i = 0; i < hidden; ++i) state.pooled[i] += pooled[i];
+    std::copy(pooled.begin() + 2 * hidden, pooled.end(), state.pooled.begin() + 2 * hidden);
+  }
+  if (!chunk.samples) return false;
+  const size_t offset = *state.pooling == Pooling::Mean    ? 0
+                        : *state.pooling == Pooling::First ? hidden
+                                                           : 2 * hidden;
+  std::vector<float> vector(state.pooled.begin() + offset, state.pooled.begin() + offset + hidden);
+  if (*state.pooling == Pooling::Mean) {
+    for (float& v : vector) v /= static_cast<float>(state.sequence.num_prompt_tokens);
+  }
+  double norm = 0.0;
+  for (float v : vector) norm += static_cast<double>(v) * v;
+  norm = std::sqrt(norm);
+  // F.normalize's guard: a zero vector stays zero instead of NaN.
+  const double scale = 1.0 / std::max(norm, 1e-12);
+  for (float& v : vector) v = static_cast<float>(v * scale);
+  state.stream->finish_with_embedding(std::move(vector));
+  return true;
 }
 
 void Engine::expire_queued() {

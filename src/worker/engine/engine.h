@@ -23,9 +23,16 @@
 
 namespace fastchat::engine {
 
+/// How an embedding request turns its prompt's final hidden states into one vector, which is
+/// then L2-normalised: FastChat's mean over the tokens, or the first (a "cls" token) or last.
+enum class Pooling { Mean, First, Last };
+
 struct GenerationRequest {
   std::vector<int32_t> prompt_ids;
   protocol::SamplingParams params;
+  /// Set: an embedding request. The prompt is computed (every token, no prefix cache) and the
+  /// stream ends with the pooled vector instead of generating.
+  std::optional<Pooling> embedding{};
 };
 
 /// A snapshot for status endpoints and benchmarks.
@@ -85,6 +92,8 @@ class Engine {
     protocol::SamplingParams params;
     std::unique_ptr<sampling::RequestRng> rng;
     std::shared_ptr<RequestStream> stream;
+    std::optional<Pooling> pooling;  // embedding requests
+    std::vector<float> pooled;       // their chunks' pooled rows so far (ForwardOutput::pooled)
   };
 
   void run();
@@ -96,6 +105,11 @@ class Engine {
   void finish(uint64_t id, FinishReason reason, const std::string& error = {});
   std::vector<int32_t> suppressed_tokens(const RequestState& state) const;
   std::optional<FinishReason> check_stop(const RequestState& state, int32_t token) const;
+  /// Adds a pooled chunk of an embedding request; true when it completed the prompt (the
+  /// stream then has its vector).
+  bool add_pooled_chunk(RequestState& state, const scheduler::ScheduledChunk& chunk,
+                        std::vector<float> pooled);
+  void check_submitted_lengths(const GenerationRequest& request) const;
 
   EngineConfig config_;
   loader::ModelConfig model_config_;

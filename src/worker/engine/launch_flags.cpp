@@ -1,5 +1,8 @@
 #include "worker/engine/launch_flags.h"
 
+#include <map>
+#include <string>
+
 namespace fastchat::engine {
 
 void add_launch_flags(CLI::App& app, engine::LaunchOptions& options) {
@@ -21,6 +24,13 @@ void add_launch_flags(CLI::App& app, engine::LaunchOptions& options) {
                  "think (<think>...</think>)")
       ->check(CLI::IsMember({"auto", "none", "think"}))
       ->capture_default_str();
+  const std::map<std::string, Pooling> poolings = {
+      {"mean", Pooling::Mean}, {"cls", Pooling::First}, {"last", Pooling::Last}};
+  app.add_option("--embedding-pooling", options.embedding_pooling,
+                 "How /worker_get_embeddings pools the final hidden states: mean (FastChat's), "
+                 "cls (the first token) or last")
+      ->transform(CLI::CheckedTransformer(poolings, CLI::ignore_case))
+      ->default_str("mean");
   app.add_option("--kv-cache-memory", options.engine.kv_cache_memory,
                  "KV cache size in bytes (default: automatic)")
       ->check(CLI::NonNegativeNumber);

@@ -25,6 +25,7 @@ ModelInstance::ModelInstance(const LaunchOptions& options) {
     chat_template_ = conversation::ChatTemplate::load(options.model_path);
   if (chat_template_) find_chat_stops();
   choose_reply_formats(options);
+  embedding_pooling_ = options.embedding_pooling;
   if (auto bos = tokenizer_->bos_id())
     bos_text_ = tokenizer_->decode(std::vector<int32_t>{*bos}, false);
 
@@ -171,6 +172,43 @@ void ModelInstance::add_template_stops(protocol::SamplingParams& params) const {
       params.stop_token_ids.push_back(id);
     }
   }
+}
+
+std::vector<Embedding> ModelInstance::embed(const std::vector<protocol::EmbeddingInput>& inputs) {
+  std::vector<std::shared_ptr<RequestStream>> streams;
+  std::vector<Embedding> out(inputs.size());
+  try {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      GenerationRequest request;
+      if (const auto* text = std::get_if<std::string>(&inputs[i])) {
+        request.prompt_ids = encode_prompt(*text);
+      } else {
+        request.prompt_ids = std::get<std::vector<int32_t>>(inputs[i]);
+      }
+      out[i].num_tokens = static_cast<int32_t>(request.prompt_ids.size());
+      request.params.max_tokens = 1;
+      request.embedding = embedding_pooling_;
+      streams.push_back(engine_->submit(std::move(request)));
+    }
+  } catch (const ErrorException& e) {
+    for (const auto& stream : streams) engine_->abort(stream->id());
+    const std::string path =
+        inputs.size() == 1 ? "input" : "input[" + std::to_string(streams.size()) + "]";
+    throw_error(e.error().code, (inputs.size() == 1 ? "" : path + ": ") + e.error().message, path);
+  }
+  for (size_t i = 0; i < streams.size(); ++i) {
+    StreamUpdate update = streams[i]->next();
+    while (!update.finish) update = streams[i]->next();
+    if (*update.finish != FinishReason::Stop || update.embedding.empty()) {
+      for (size_t j = i + 1; j < streams.size(); ++j) engine_->abort(streams[j]->id());
+      const ErrorCode code =
+          *update.finish == FinishReason::Timeout ? ErrorCode::Overloaded : ErrorCode::Internal;
+      throw_error(code, std::string("embedding failed (") + to_string(*update.finish) + ")" +
+                            (update.error.empty() ? "" : ": " + update.error));
+    }
+    out[i].vector = std::move(update.embedding);
+  }
+  return out;
 }
 
 std::unique_ptr<TextStream> ModelInstance::generate(const std::vector<int32_t>& prompt_ids,

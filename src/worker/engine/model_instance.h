@@ -17,6 +17,7 @@
 #include <span>
 
 #include "protocol/chat_message.h"
+#include "protocol/embedding_input.h"
 #include "protocol/generate_request.h"
 #include "text/conversation/chat_template.h"
 #include "text/conversation/conversation_template.h"
@@ -34,7 +35,14 @@ struct LaunchOptions {
   std::string conv_template;   // empty: the folder's chat template, else matched from the path
   std::string tool_call_parser = "auto";  // auto (from the chat template), none, or a format
   std::string reasoning_parser = "auto";  // auto (from the chat template), none, think
+  Pooling embedding_pooling = Pooling::Mean;
   EngineConfig engine;
+};
+
+/// One input's embedding: L2-normalised, as long as the model's hidden size.
+struct Embedding {
+  std::vector<float> vector;
+  int32_t num_tokens = 0;
 };
 
 /// A chat rendered for generation, and how its reply is to be read.
@@ -82,6 +90,14 @@ class ModelInstance {
   /// quirk, avoided).
   std::vector<int32_t> encode_prompt(const std::string& prompt) const;
 
+  /// Embeds each input (a text is tokenized as a prompt, BOS included; token ids are taken as
+  /// they are), all submitted at once so that they share engine steps, pooled as
+  /// LaunchOptions::embedding_pooling says. Throws ErrorException naming "input" (or
+  /// "input[i]" with several) for an input the engine refuses (too long, ids outside the
+  /// vocabulary), before any is computed.
+  std::vector<Embedding> embed(const std::vector<protocol::EmbeddingInput>& inputs);
+  Pooling embedding_pooling() const { return embedding_pooling_; }
+
   /// Starts a generation and returns its text stream; `stop` strings are added to the
   /// template's, and the template's stop token ids (a chat template's end of turn and EOS
   /// tokens) to params'.
@@ -105,6 +121,7 @@ class ModelInstance {
   reply::ReasoningFormat reasoning_format_ = reply::ReasoningFormat::None;
   std::unique_ptr<Engine> engine_;
   std::string bos_text_;
+  Pooling embedding_pooling_ = Pooling::Mean;
 };
 
 }  // namespace fastchat::engine

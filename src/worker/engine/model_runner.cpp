@@ -18,7 +18,8 @@ ModelRunner::ModelRunner(std::unique_ptr<model::CausalLm> model, int64_t num_blo
                model_->dtype(), model_->device()) {}
 
 void ModelRunner::build_batch(const scheduler::SchedulerOutput& output,
-                              const kv_cache::KvCacheManager& kv_cache) {
+                              const kv_cache::KvCacheManager& kv_cache,
+                              const std::vector<bool>& pooled) {
   const int32_t block_size = kv_cache.block_size();
   model::ForwardBatch& b = batch_;
   b.token_ids.clear();
@@ -28,12 +29,14 @@ void ModelRunner::build_batch(const scheduler::SchedulerOutput& output,
   b.context_lens.clear();
   b.block_tables.clear();
   b.logits_rows.clear();
+  b.pooled_sequences.clear();
   int32_t max_blocks = 0;
   for (const auto& chunk : output.chunks) {
     max_blocks = std::max(max_blocks, kv_cache.blocks_for_tokens(chunk.start + chunk.num_tokens));
   }
   b.max_blocks_per_sequence = max_blocks;
-  for (const auto& chunk : output.chunks) {
+  for (size_t c = 0; c < output.chunks.size(); ++c) {
+    const auto& chunk = output.chunks[c];
     const auto& sequence = *chunk.sequence;
     const auto& table = kv_cache.block_table(sequence.id);
     for (int32_t p = chunk.start; p < chunk.start + chunk.num_tokens; ++p) {
@@ -46,28 +49,43 @@ void ModelRunner::build_batch(const scheduler::SchedulerOutput& output,
     const int32_t used = kv_cache.blocks_for_tokens(chunk.start + chunk.num_tokens);
     b.block_tables.insert(b.block_tables.end(), table.begin(), table.begin() + used);
     b.block_tables.insert(b.block_tables.end(), max_blocks - used, 0);
-    if (chunk.samples) b.logits_rows.push_back(b.num_tokens() - 1);
+    if (pooled[c]) {
+      b.pooled_sequences.push_back(b.num_sequences() - 1);
+    } else if (chunk.samples) {
+      b.logits_rows.push_back(b.num_tokens() - 1);
+    }
   }
 }
 
-std::vector<sampling::SampledToken> ModelRunner::execute(
-    const scheduler::SchedulerOutput& output, const kv_cache::KvCacheManager& kv_cache,
-    const std::vector<SamplingInputs>& inputs) {
-  build_batch(output, kv_cache);
-  auto logits = model_->forward(batch_, storage_);
-  if (inputs.empty()) return {};
+StepResult ModelRunner::execute(const scheduler::SchedulerOutput& output,
+                                const kv_cache::KvCacheManager& kv_cache,
+                                const std::vector<SamplingInputs>& inputs,
+                                const std::vector<bool>& pooled) {
+  build_batch(output, kv_cache, pooled);
+  auto forward = model_->forward(batch_, storage_);
+  StepResult result;
+  if (forward.pooled.defined()) {
+    const auto host = forward.pooled.to(torch::kCPU).contiguous();
+    for (int64_t i = 0; i < host.size(0); ++i) {
+      const float* row = host[i].data_ptr<float>();
+      result.pooled.emplace_back(row, row + host[i].numel());
+    }
+  }
+  if (inputs.empty()) return result;
   std::vector<sampling::SamplingRow> rows;
   rows.reserve(inputs.size());
   size_t next = 0;
-  for (const auto& chunk : output.chunks) {
-    if (!chunk.samples) continue;
+  for (size_t c = 0; c < output.chunks.size(); ++c) {
+    const auto& chunk = output.chunks[c];
+    if (!chunk.samples || pooled[c]) continue;
     const auto& sequence = *chunk.sequence;
     const auto& in = inputs[next++];
     std::span<const int32_t> all(sequence.tokens);
     rows.push_back({in.params, all.first(sequence.num_prompt_tokens),
                     all.subspan(sequence.num_prompt_tokens), in.rng, in.suppressed_tokens});
   }
-  return sampler_.sample(logits, rows);
+  result.sampled = sampler_.sample(forward.logits, rows);
+  return result;
 }
 
 }  // namespace fastchat::engine

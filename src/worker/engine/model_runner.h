@@ -26,22 +26,30 @@ struct SamplingInputs {
   std::vector<int32_t> suppressed_tokens;
 };
 
+/// What a step produced: a token per sampling chunk, and for each pooled chunk (embedding
+/// requests) its ForwardOutput::pooled row [3 * hidden] on the host, both in chunk order.
+struct StepResult {
+  std::vector<sampling::SampledToken> sampled;
+  std::vector<std::vector<float>> pooled;
+};
+
 class ModelRunner {
  public:
   ModelRunner(std::unique_ptr<model::CausalLm> model, int64_t num_blocks, int32_t block_size);
 
-  /// One step. `inputs[i]` belongs to the i-th sampling chunk of `output`.
-  /// Returns one SampledToken per sampling chunk, in chunk order.
-  std::vector<sampling::SampledToken> execute(const scheduler::SchedulerOutput& output,
-                                              const kv_cache::KvCacheManager& kv_cache,
-                                              const std::vector<SamplingInputs>& inputs);
+  /// One step. `pooled[c]` says whether chunk c belongs to an embedding request: its hidden
+  /// states are pooled and it is never sampled. `inputs[i]` belongs to the i-th sampling chunk
+  /// (a chunk that completes its sequence's tokens and is not pooled).
+  StepResult execute(const scheduler::SchedulerOutput& output,
+                     const kv_cache::KvCacheManager& kv_cache,
+                     const std::vector<SamplingInputs>& inputs, const std::vector<bool>& pooled);
 
   model::CausalLm& model() { return *model_; }
   const model::KvCacheStorage& storage() const { return storage_; }
 
  private:
   void build_batch(const scheduler::SchedulerOutput& output,
-                   const kv_cache::KvCacheManager& kv_cache);
+                   const kv_cache::KvCacheManager& kv_cache, const std::vector<bool>& pooled);
 
   std::unique_ptr<model::CausalLm> model_;
   model::KvCacheStorage storage_;

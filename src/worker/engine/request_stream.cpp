@@ -44,6 +44,17 @@ void RequestStream::finish(FinishReason reason, std::string error) {
   ready_.notify_one();
 }
 
+void RequestStream::finish_with_embedding(std::vector<float> embedding) {
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_) return;
+    pending_.finish = FinishReason::Stop;
+    pending_.embedding = std::move(embedding);
+    finished_ = true;
+  }
+  ready_.notify_one();
+}
+
 StreamUpdate RequestStream::take_locked() {
   StreamUpdate update = std::move(pending_);
   pending_ = StreamUpdate{};

@@ -31,6 +31,8 @@ struct StreamUpdate {
   std::vector<TokenEvent> tokens;
   std::optional<FinishReason> finish;
   std::string error;  // set with FinishReason::Error
+  /// An embedding request's vector, with its Stop finish.
+  std::vector<float> embedding;
 };
 
 class RequestStream {
@@ -41,6 +43,8 @@ class RequestStream {
   // Engine side.
   void push(TokenEvent token, std::optional<FinishReason> finish);
   void finish(FinishReason reason, std::string error = {});
+  /// Ends an embedding request with its vector.
+  void finish_with_embedding(std::vector<float> embedding);
 
   // Consumer side: blocks until something is pending.
   StreamUpdate next();

@@ -62,7 +62,8 @@ SchedulerOutput Scheduler::schedule() {
     Sequence* sequence = waiting_.front();
     // Waiting sequences have nothing computed (new or preempted); a cached prefix, possibly
     // their own from before a preemption, is skipped instead of recomputed.
-    const kv_cache::PrefixMatch prefix = kv_cache_.match_prefix(sequence->tokens);
+    const kv_cache::PrefixMatch prefix =
+        sequence->reuse_prefix ? kv_cache_.match_prefix(sequence->tokens) : kv_cache::PrefixMatch{};
     const int32_t start = std::max(sequence->num_computed, prefix.num_tokens);
     const int32_t n = std::min(sequence->num_tokens() - start, budget);
     if (!kv_cache_.allocate(sequence->id, start + n, prefix)) break;

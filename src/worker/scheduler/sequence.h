@@ -21,6 +21,9 @@ struct Sequence {
   int32_t num_cached_prompt_tokens = 0;
   /// Times this sequence lost its blocks and was recomputed (for metrics and tests).
   int32_t num_preemptions = 0;
+  /// Whether cached prefix blocks may stand in for computing the prompt. An embedding request
+  /// needs every token's hidden state, which the cache does not keep, so it computes them all.
+  bool reuse_prefix = true;
 
   int32_t num_tokens() const { return static_cast<int32_t>(tokens.size()); }
   int32_t num_output_tokens() const { return num_tokens() - num_prompt_tokens; }

@@ -6,6 +6,7 @@
 #include "common/json/json_fields.h"
 #include "common/json/request_body.h"
 #include "common/metrics/exposition.h"
+#include "protocol/embedding_input.h"
 #include "protocol/fastchat_frames.h"
 #include "protocol/generate_request.h"
 #include "worker/service/generation.h"
@@ -58,6 +59,9 @@ std::shared_ptr<http::Router> WorkerService::router() {
   router->add(
       "POST", "/count_token", [this](const auto& req, auto& res) { count_token(req, res); },
       Execution::Blocking);
+  router->add(
+      "POST", "/worker_get_embeddings",
+      [this](const auto& req, auto& res) { get_embeddings(req, res); }, Execution::Blocking);
   router->add("POST", "/worker_get_conv_template",
               [this](const auto& req, auto& res) { conv_template(req, res); });
   router->add("POST", "/model_details",
@@ -151,6 +155,25 @@ void WorkerService::count_token(const http::Request& request, http::Responder& o
     count = model.encode_prompt(read_string(*prompt, "prompt")).size();
   }
   out.send(http::Response::json(200, {{"count", count}, {"error_code", 0}}));
+}
+
+// FastChat's embedding route: {"input": ...} (protocol/embedding_input.h) ->
+// {"embedding": [[...], ...], "token_num": total tokens}.
+void WorkerService::get_embeddings(const http::Request& request, http::Responder& out) {
+  auto& model = serving_model();
+  const auto body = parse_request_body(request.body);
+  const json* input = find_field(body, "input");
+  if (!input) reject_field("input", "is required");
+  const auto inputs = protocol::parse_embedding_inputs(*input);
+  auto slot = admission_.acquire();
+  const auto embeddings = model.embed(inputs);
+  json vectors = json::array();
+  int64_t tokens = 0;
+  for (const auto& embedding : embeddings) {
+    vectors.push_back(embedding.vector);
+    tokens += embedding.num_tokens;
+  }
+  out.send(http::Response::json(200, {{"embedding", std::move(vectors)}, {"token_num", tokens}}));
 }
 
 // FastChat's clients build prompts from "conv" themselves, so it stays the FastChat template;

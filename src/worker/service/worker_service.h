@@ -61,6 +61,7 @@ class WorkerService {
   void native_generate(const http::Request& request, http::Responder& out);
   void get_status(const http::Request& request, http::Responder& out);
   void count_token(const http::Request& request, http::Responder& out);
+  void get_embeddings(const http::Request& request, http::Responder& out);
   void conv_template(const http::Request& request, http::Responder& out);
   void model_details(const http::Request& request, http::Responder& out);
   void health(const http::Request& request, http::Responder& out);

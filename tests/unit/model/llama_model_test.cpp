@@ -164,7 +164,7 @@ TEST_P(TinyQwen2, PagedBatchedForwardMatchesNaiveRecompute) {
       batch.logits_rows.push_back(batch.num_tokens() - 1);
       computed[s] += n;
     }
-    return model->forward(batch, storage);
+    return model->forward(batch, storage).logits;
   };
   auto expect_matches = [&](const torch::Tensor& logits, const std::vector<size_t>& order) {
     for (size_t row = 0; row < order.size(); ++row) {

@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "engine_test_support.h"
@@ -42,6 +43,8 @@ struct Reference {
   std::vector<int32_t> prompt;
   std::vector<int32_t> generated;
   std::vector<double> logprobs;
+  /// The prompt's embedding by pooling ("mean", "cls", "last"), L2-normalised.
+  std::map<std::string, std::vector<double>> embeddings;
 };
 
 std::vector<Reference> load_reference(const std::string& name) {
@@ -49,7 +52,8 @@ std::vector<Reference> load_reference(const std::string& name) {
   const auto json = nlohmann::json::parse(in);
   std::vector<Reference> out;
   for (const auto& r : json.at("results")) {
-    out.push_back({r.at("prompt_ids"), r.at("generated_ids"), r.at("logprobs")});
+    out.push_back(
+        {r.at("prompt_ids"), r.at("generated_ids"), r.at("logprobs"), r.at("embeddings")});
   }
   return out;
 }
@@ -143,6 +147,39 @@ TEST_P(ArchitectureReference, ChunkedPrefillAndThePrefixCacheMatch) {
   expect_reference(*engine, references, /*batched=*/true);
 }
 
+// Embedding requests: every prompt at once, in chunks of at most 7 tokens (a prompt's pooled
+// sums carry across steps), after the same prompts filled the prefix cache (which an embedding
+// must not use: the cache keeps no hidden states), by each pooling.
+TEST_P(ArchitectureReference, EmbeddingsMatchTheReference) {
+  const auto references = load_reference(GetParam());
+  auto engine =
+      make_engine(GetParam(), {.block_size = 8, .max_batched_tokens = 7, .prefix_cache = true});
+  expect_reference(*engine, references, /*batched=*/true);
+  const std::vector<std::pair<std::string, Pooling>> poolings = {
+      {"mean", Pooling::Mean}, {"cls", Pooling::First}, {"last", Pooling::Last}};
+  for (const auto& [name, pooling] : poolings) {
+    SCOPED_TRACE(name);
+    std::vector<std::shared_ptr<RequestStream>> streams;
+    for (const auto& r : references) {
+      GenerationRequest request{r.prompt, greedy(1)};
+      request.embedding = pooling;
+      streams.push_back(engine->submit(std::move(request)));
+    }
+    for (size_t i = 0; i < references.size(); ++i) {
+      SCOPED_TRACE("prompt of " + std::to_string(references[i].prompt.size()) + " tokens");
+      auto update = streams[i]->next();
+      while (!update.finish) update = streams[i]->next();
+      ASSERT_EQ(update.finish, FinishReason::Stop) << update.error;
+      EXPECT_TRUE(update.tokens.empty());
+      const auto& expected = references[i].embeddings.at(name);
+      ASSERT_EQ(update.embedding.size(), expected.size());
+      for (size_t d = 0; d < expected.size(); ++d) {
+        EXPECT_NEAR(update.embedding[d], expected[d], 1e-4) << "dimension " << d;
+      }
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Cases, ArchitectureReference, ::testing::ValuesIn(kCases),
                          [](const auto& info) { return info.param; });
 
@@ -171,7 +208,7 @@ TEST(ArchitectureReference, Bfloat16WeightsStillGiveFloat32Logits) {
     batch.block_tables = {0};
     batch.max_blocks_per_sequence = 1;
     batch.logits_rows = {4};
-    const auto logits = model->forward(batch, storage);
+    const auto logits = model->forward(batch, storage).logits;
     ASSERT_EQ(logits.scalar_type(), torch::kFloat32);
     const auto representable = logits.to(torch::kBFloat16).to(torch::kFloat32).eq(logits);
     EXPECT_LT(representable.sum().item<int64_t>(), logits.numel() / 4)
