@@ -11,6 +11,8 @@ packages=(
   python3-numpy
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev
+  # Eigen (headers only): the dense LDLT solves of the leaderboard's Bradley-Terry fit (src/rating).
+  libeigen3-dev
   # clang with libFuzzer and the sanitizer runtimes, for the fuzz targets (scripts/fuzz.sh).
   clang libclang-rt-14-dev
   libtorch-dev libsentencepiece-dev libpcre2-dev libicu-dev libopenblas0-openmp

@@ -106,8 +106,12 @@ StreamOutcome OpenAiClient::stream(
   }
 }
 
+http::ClientResponse OpenAiClient::post_response(std::string_view path, std::string body) const {
+  return http::send_request(url_, "POST", path, std::move(body), http_);
+}
+
 nlohmann::json OpenAiClient::post(std::string_view path, std::string body) const {
-  const auto response = http::send_request(url_, "POST", path, std::move(body), http_);
+  const auto response = post_response(path, std::move(body));
   if (response.status != 200) {
     if (auto error = parse_error_body(response.body)) {
       throw ErrorException(*std::move(error));

@@ -72,6 +72,11 @@ class OpenAiClient {
   /// a non-200 answer with an envelope, else UpstreamFailed (or UpstreamTimeout) naming the URL.
   nlohmann::json post(std::string_view path, std::string body) const;
 
+  /// POSTs `body` and returns the answer whatever its status, headers included, for callers
+  /// that decide themselves what to retry (fastchat-judge reads the status and Retry-After).
+  /// Throws http::ClientError when no answer came (refused, timed out, broken).
+  http::ClientResponse post_response(std::string_view path, std::string body) const;
+
   const http::Url& url() const { return url_; }
 
  private:

@@ -8,7 +8,7 @@ root="${1:?usage: check_includes.sh REPO_ROOT}"
 cd "$root/src"
 
 programs=(controller worker webserver arena judge train)
-layers=(common protocol text model client)
+layers=(common protocol text model client rating)
 status=0
 
 # Lines `#include "<folder>/..."` in the files under $1 whose folder is one of the rest.
@@ -42,6 +42,7 @@ declare -A below=(
   [client]="common protocol"
   [text]="common protocol"
   [model]="common"
+  [rating]="common"
 )
 for layer in "${layers[@]}"; do
   [ -d "$layer" ] || continue

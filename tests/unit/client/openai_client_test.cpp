@@ -210,6 +210,17 @@ TEST(OpenAiClient, PostReturnsTheAnswerOrThrowsTheServersError) {
                "/v1/models: HTTP 502: [1]");
 }
 
+TEST(OpenAiClient, PostResponseReturnsAnyStatusForTheCallerToJudge) {
+  FakeServer server;
+  const auto client = client_for(server.loopback.address());
+  server.models_status = 429;
+  server.models_body = {{"error", {{"message", "slow down"}, {"type", "rate_limit_error"}}}};
+  const auto response = client.post_response("/models", "{}");
+  EXPECT_EQ(response.status, 429);
+  EXPECT_EQ(json::parse(response.body), server.models_body);
+  EXPECT_TRUE(http::find_header(response.headers, "Content-Type").has_value());
+}
+
 TEST(OpenAiClient, RefusesABaseUrlThatIsNotHttp) {
   OpenAiClientOptions options;
   options.base_url = "https://api.openai.com/v1";
