@@ -471,6 +471,15 @@ class EmbeddingsTest(ApiCase):
         for a, b in zip(alone, worker["embedding"][0]):
             self.assertAlmostEqual(a, b, places=5)
 
+    def test_more_inputs_than_one_wave(self):
+        # The worker submits 128 at a time; 300 short texts take three waves, in order.
+        inputs = [f"word {i}" for i in range(300)]
+        answer = self.embed({"input": inputs})
+        self.assertEqual([d["index"] for d in answer["data"]], list(range(300)))
+        last = self.embed({"input": inputs[-1]})["data"][0]["embedding"]
+        for a, b in zip(answer["data"][-1]["embedding"], last):
+            self.assertAlmostEqual(a, b, places=5)
+
     def test_base64_is_little_endian_float32(self):
         floats = self.embed({"input": "Once"})["data"][0]["embedding"]
         encoded = self.embed({"input": "Once", "encoding_format": "base64"})["data"][0]["embedding"]

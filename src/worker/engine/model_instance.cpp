@@ -175,40 +175,55 @@ void ModelInstance::add_template_stops(protocol::SamplingParams& params) const {
 }
 
 std::vector<Embedding> ModelInstance::embed(const std::vector<protocol::EmbeddingInput>& inputs) {
-  std::vector<std::shared_ptr<RequestStream>> streams;
+  // Every input is encoded and checked first, so that a bad one fails the request before any
+  // is computed.
+  std::vector<GenerationRequest> requests(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (const auto* text = std::get_if<std::string>(&inputs[i])) {
+      requests[i].prompt_ids = encode_prompt(*text);
+    } else {
+      requests[i].prompt_ids = std::get<std::vector<int32_t>>(inputs[i]);
+    }
+    requests[i].params.max_tokens = 1;
+    requests[i].embedding = embedding_pooling_;
+  }
   std::vector<Embedding> out(inputs.size());
+  // In waves: one request may carry 2,048 inputs, more than the engine's queue takes at once.
+  constexpr size_t kWave = 128;
+  for (size_t begin = 0; begin < requests.size(); begin += kWave) {
+    const size_t end = std::min(requests.size(), begin + kWave);
+    embed_wave(requests, begin, end, out);
+  }
+  return out;
+}
+
+void ModelInstance::embed_wave(std::vector<GenerationRequest>& requests, size_t begin, size_t end,
+                               std::vector<Embedding>& out) {
+  std::vector<std::shared_ptr<RequestStream>> streams;
   try {
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      GenerationRequest request;
-      if (const auto* text = std::get_if<std::string>(&inputs[i])) {
-        request.prompt_ids = encode_prompt(*text);
-      } else {
-        request.prompt_ids = std::get<std::vector<int32_t>>(inputs[i]);
-      }
-      out[i].num_tokens = static_cast<int32_t>(request.prompt_ids.size());
-      request.params.max_tokens = 1;
-      request.embedding = embedding_pooling_;
-      streams.push_back(engine_->submit(std::move(request)));
+    for (size_t i = begin; i < end; ++i) {
+      out[i].num_tokens = static_cast<int32_t>(requests[i].prompt_ids.size());
+      streams.push_back(engine_->submit(std::move(requests[i])));
     }
   } catch (const ErrorException& e) {
     for (const auto& stream : streams) engine_->abort(stream->id());
     const std::string path =
-        inputs.size() == 1 ? "input" : "input[" + std::to_string(streams.size()) + "]";
-    throw_error(e.error().code, (inputs.size() == 1 ? "" : path + ": ") + e.error().message, path);
+        requests.size() == 1 ? "input" : "input[" + std::to_string(begin + streams.size()) + "]";
+    throw_error(e.error().code, (requests.size() == 1 ? "" : path + ": ") + e.error().message,
+                path);
   }
-  for (size_t i = 0; i < streams.size(); ++i) {
-    StreamUpdate update = streams[i]->next();
-    while (!update.finish) update = streams[i]->next();
+  for (size_t k = 0; k < streams.size(); ++k) {
+    StreamUpdate update = streams[k]->next();
+    while (!update.finish) update = streams[k]->next();
     if (*update.finish != FinishReason::Stop || update.embedding.empty()) {
-      for (size_t j = i + 1; j < streams.size(); ++j) engine_->abort(streams[j]->id());
+      for (size_t j = k + 1; j < streams.size(); ++j) engine_->abort(streams[j]->id());
       const ErrorCode code =
           *update.finish == FinishReason::Timeout ? ErrorCode::Overloaded : ErrorCode::Internal;
       throw_error(code, std::string("embedding failed (") + to_string(*update.finish) + ")" +
                             (update.error.empty() ? "" : ": " + update.error));
     }
-    out[i].vector = std::move(update.embedding);
+    out[begin + k].vector = std::move(update.embedding);
   }
-  return out;
 }
 
 std::unique_ptr<TextStream> ModelInstance::generate(const std::vector<int32_t>& prompt_ids,

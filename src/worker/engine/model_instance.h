@@ -91,10 +91,11 @@ class ModelInstance {
   std::vector<int32_t> encode_prompt(const std::string& prompt) const;
 
   /// Embeds each input (a text is tokenized as a prompt, BOS included; token ids are taken as
-  /// they are), all submitted at once so that they share engine steps, pooled as
+  /// they are), submitted together so that they share engine steps, in waves of 128 so that a
+  /// large request does not fill the engine's queue by itself; pooled as
   /// LaunchOptions::embedding_pooling says. Throws ErrorException naming "input" (or
   /// "input[i]" with several) for an input the engine refuses (too long, ids outside the
-  /// vocabulary), before any is computed.
+  /// vocabulary).
   std::vector<Embedding> embed(const std::vector<protocol::EmbeddingInput>& inputs);
   Pooling embedding_pooling() const { return embedding_pooling_; }
 
@@ -109,6 +110,9 @@ class ModelInstance {
   void find_chat_stops();
   void choose_reply_formats(const LaunchOptions& options);
   void check_fastchat_renderable(const protocol::GenerateRequest& request) const;
+  /// Runs requests [begin, end) of an embed() call at once, into out[begin, end).
+  void embed_wave(std::vector<GenerationRequest>& requests, size_t begin, size_t end,
+                  std::vector<Embedding>& out);
   void add_template_stops(protocol::SamplingParams& params) const;
 
   std::unique_ptr<tokenizer::Tokenizer> tokenizer_;
