@@ -10,6 +10,7 @@
 #include "common/error/error.h"
 #include "common/json/json_fields.h"
 #include "common/json/json_file.h"
+#include "common/json/json_lines.h"
 
 namespace fastchat::rating {
 namespace {
@@ -111,16 +112,8 @@ void add_record(const json& record, const std::string& where, BattleSet& out) {
 }
 
 void parse_json_lines(std::string_view text, BattleSet& out) {
-  size_t line_number = 0;
-  size_t begin = 0;
-  while (begin < text.size()) {
-    size_t end = text.find('\n', begin);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(begin, end - begin);
-    begin = end + 1;
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    const std::string where = "line " + std::to_string(line_number);
+  for_each_nonblank_line(text, [&](std::string_view line, size_t number) {
+    const std::string where = "line " + std::to_string(number);
     json record;
     try {
       record = json::parse(line);
@@ -128,7 +121,8 @@ void parse_json_lines(std::string_view text, BattleSet& out) {
       reject_field(where, std::string("is not valid JSON: ") + e.what());
     }
     add_record(record, where, out);
-  }
+    return true;
+  });
 }
 
 // Parses `text` as one JSON value whose battle list is the value itself (`top_level_list`) or
@@ -200,7 +194,7 @@ void parse_battles(std::string_view text, std::string_view source, BattleSet& ou
   }
 }
 
-BattleSet read_battles(const std::filesystem::path& path) {
+std::vector<std::filesystem::path> input_files(const std::filesystem::path& path) {
   std::error_code ec;
   std::vector<std::filesystem::path> files;
   if (std::filesystem::is_directory(path, ec)) {
@@ -219,6 +213,11 @@ BattleSet read_battles(const std::filesystem::path& path) {
   } else {
     throw_error(ErrorCode::InvalidConfig, path.string() + ": no such file or folder", "input");
   }
+  return files;
+}
+
+BattleSet read_battles(const std::filesystem::path& path) {
+  const auto files = input_files(path);
   BattleSet battles;
   for (const auto& file : files) {
     parse_battles(read_text_file(file, ErrorCode::InvalidConfig), file.string(), battles);

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <string_view>
+#include <vector>
 
 #include "rating/battle.h"
 
@@ -17,6 +18,10 @@ namespace fastchat::rating {
 /// path). Throws ErrorException{InvalidRequest} whose param locates the bad value:
 /// "battles[12].winner" for the 13th record of a JSON list, "line 7.winner" for JSON lines.
 void parse_battles(std::string_view text, std::string_view source, BattleSet& out);
+
+/// The files `path` names: itself, or every .json/.jsonl file of a folder in name order.
+/// Throws ErrorException{InvalidConfig} for a path that is neither, or an empty folder.
+std::vector<std::filesystem::path> input_files(const std::filesystem::path& path);
 
 /// The battles of a file or of every .json/.jsonl file in a folder, in file order. Throws
 /// ErrorException (InvalidRequest for bad content, InvalidConfig for a path that cannot be read).

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/error/error.h"
+#include "common/json/json_lines.h"
 
 namespace fastchat::bench {
 namespace {
@@ -99,15 +100,7 @@ std::vector<std::string> load_prompt_dataset(const std::string& path) {
       prompts.push_back(array[i].get<std::string>());
     }
   } else {
-    size_t line_start = 0;
-    int64_t line_number = 0;
-    while (line_start < text.size()) {
-      size_t line_end = text.find('\n', line_start);
-      if (line_end == std::string::npos) line_end = text.size();
-      ++line_number;
-      std::string_view line(text.data() + line_start, line_end - line_start);
-      line_start = line_end + 1;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    for_each_nonblank_line(text, [&](std::string_view line, size_t line_number) {
       const std::string where = "--dataset " + path + ":" + std::to_string(line_number) + ": ";
       json object = json::parse(line, nullptr, false);
       if (object.is_discarded()) {
@@ -123,7 +116,8 @@ std::vector<std::string> load_prompt_dataset(const std::string& path) {
                     path);
       }
       prompts.push_back(prompt->get<std::string>());
-    }
+      return true;
+    });
   }
   if (prompts.empty())
     throw_error(ErrorCode::InvalidConfig, "--dataset " + path + ": no prompts", path);

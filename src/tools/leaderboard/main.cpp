@@ -1,7 +1,8 @@
 // fastchat-leaderboard: a leaderboard from Arena battles, as FastChat's elo_analysis.py:
 // Bradley–Terry (default) or online Elo ratings with bootstrap 95% intervals, ranks, battle
-// counts and win rates, printed as a table and written as JSON and CSV. `--bench N` times the
-// computation on N synthetic battles instead.
+// counts and win rates, printed as a table and written as JSON and CSV. The input is battles, or
+// FastChat's vote logs, cleaned first as clean_battle_data.py does (`--clean-only --output F`
+// stops after writing the battles). `--bench N` times the computation on N synthetic battles.
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -19,10 +20,13 @@
 #include "common/error/error.h"
 #include "rating/battle_filter.h"
 #include "rating/battle_reader.h"
+#include "rating/cleaned_battles.h"
 #include "rating/leaderboard.h"
+#include "rating/vote_log_reader.h"
 #include "tools/leaderboard/leaderboard_benchmark.h"
 #include "tools/leaderboard/leaderboard_report.h"
 #include "tools/leaderboard/svg_plots.h"
+#include "tools/leaderboard/vote_log_input.h"
 
 namespace {
 
@@ -80,10 +84,28 @@ struct Outputs {
   bool quiet = false;
 };
 
+// The battles of `input`: read, or cleaned from vote logs (with the drop counts printed).
+fastchat::rating::BattleSet read_input(const std::string& input,
+                                       const fastchat::leaderboard::VoteLogFlags& votes,
+                                       const fastchat::rating::BattleFilter& filter, bool quiet) {
+  if (fastchat::rating::is_vote_log(input)) {
+    return fastchat::rating::to_battle_set(fastchat::leaderboard::clean_vote_logs(
+        input, votes, filter.exclude_models, quiet ? nullptr : &std::cout));
+  }
+  if (votes.clean_only || !votes.output.empty()) {
+    throw_error(ErrorCode::InvalidConfig,
+                input + ": --clean-only and --output need vote logs (records with 'type')",
+                "input");
+  }
+  return fastchat::rating::read_battles(input);
+}
+
 int run(const std::string& input, fastchat::rating::LeaderboardOptions options,
         const fastchat::rating::BattleFilter& filter, const std::string& anchor_text,
-        bool anchor_given, const Outputs& outputs) {
-  const auto all = fastchat::rating::read_battles(input);
+        bool anchor_given, const Outputs& outputs,
+        const fastchat::leaderboard::VoteLogFlags& votes) {
+  const auto all = read_input(input, votes, filter, outputs.quiet);
+  if (votes.clean_only) return 0;
   const auto battles = fastchat::rating::filter_battles(all, filter);
   if (battles.battles().empty()) {
     throw_error(ErrorCode::InvalidRequest,
@@ -119,6 +141,24 @@ int run(const std::string& input, fastchat::rating::LeaderboardOptions options,
   return 0;
 }
 
+void add_vote_log_flags(CLI::App& app, fastchat::leaderboard::VoteLogFlags& votes) {
+  app.add_option("--identity-words", votes.identity_words,
+                 "Vote logs: a FILE (a word a line) or a,b,c; anonymous votes whose replies name "
+                 "one are dropped (default: after FastChat's IDENTITY_WORDS; \"\" for none)");
+  app.add_option("--error-markers", votes.error_markers,
+                 "Vote logs: a FILE or a,b,c; votes whose replies hold one are dropped (default: "
+                 "FastChat's network-error text and \"(error_code: \")");
+  app.add_option("--ban-judge", votes.ban_judges, "Vote logs: drop this IP's votes (repeatable)");
+  app.add_option("--judge-salt", votes.judge_salt,
+                 "Vote logs: key of the hashed judge ids (default: random per run)");
+  app.add_flag("--judge-ip", votes.keep_ip,
+               "Vote logs: judge = arena_user_<ip> as FastChat, instead of a keyed hash");
+  app.add_flag("--clean-only", votes.clean_only,
+               "Vote logs: clean, print the drop counts and write --output; no ratings");
+  app.add_option("--output", votes.output,
+                 "Vote logs: write the cleaned battles (FastChat's records) to this file");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -129,10 +169,13 @@ int main(int argc, char** argv) {
   fastchat::rating::LeaderboardOptions options;
   fastchat::rating::BattleFilter filter;
   Outputs outputs;
+  fastchat::leaderboard::VoteLogFlags votes;
   int64_t bench = 0;
   auto* input_opt = app.add_option("--input", input,
-                                   "Battles: a JSON list, {\"battles\": [...]}, or JSON lines; a "
-                                   "file or a folder of .json/.jsonl files");
+                                   "Battles (a JSON list, {\"battles\": [...]}, or JSON lines) "
+                                   "or FastChat vote logs (YYYY-MM-DD-conv.json); a file or a "
+                                   "folder of .json/.jsonl files");
+  add_vote_log_flags(app, votes);
   app.add_option("--rating-system", system, "bt (Bradley-Terry) or elo (online, file order)")
       ->check(CLI::IsMember({"bt", "elo"}))
       ->capture_default_str();
@@ -189,7 +232,7 @@ int main(int argc, char** argv) {
       std::cerr << "give --input PATH (or --bench N)\n";
       return 2;
     }
-    return run(input, options, filter, anchor, anchor_opt->count() > 0, outputs);
+    return run(input, options, filter, anchor, anchor_opt->count() > 0, outputs, votes);
   } catch (const fastchat::ErrorException& e) {
     std::cerr << "error: " << e.what() << "\n";
     return e.error().code == ErrorCode::InvalidConfig ? 2 : 1;

@@ -2,7 +2,8 @@
 # fastchat-leaderboard end to end on the Arena sample: the JSON and CSV outputs reproduce
 # FastChat's reference ratings (Bradley-Terry within 0.5, online Elo within 1e-6), the filters
 # (models, ties, languages, daily vote cap) and the anchor act, --plots writes three SVG files,
-# style control runs on conv_metadata, and bad input is an error naming the record and field.
+# style control runs on conv_metadata, vote logs are cleaned into battles (--clean-only writes
+# them), and bad input is an error naming the record and field.
 # Usage: leaderboard_cli_test.sh PATH/TO/fastchat-leaderboard [DATA_DIR]
 # DATA_DIR (default $FASTCHAT_SHARED) holds arena/battles-sample.json.
 set -euo pipefail
@@ -117,6 +118,59 @@ set -e
 if [ "$code" -eq 1 ] && [[ "$message" == *"'battles[1].winner'"* ]]; then ok "bad record"; else
   bad "bad record: exit $code, $message"; fi
 if [ "$anchor_code" -eq 2 ]; then ok "unknown anchor"; else bad "unknown anchor: exit $anchor_code"; fi
+
+# Vote logs: the sample's battles as FastChat's Arena logs them (daily files with chat records
+# in between), plus votes the cleaning must drop. Cleaned, they rate as the battles do; the
+# --clean-only step writes battle records that rate the same.
+python3 - "$sample" "$work/logs" <<'PY'
+import json, os, sys
+battles = json.load(open(sys.argv[1]))["battles"]
+os.makedirs(sys.argv[2])
+vote_type = {"model_a": "leftvote", "model_b": "rightvote", "tie": "tievote", "tie (bothbad)": "bothbad_vote"}
+def state(model, cid, reply):
+    return {"template_name": "vicuna_v1.1", "system_message": "", "roles": ["USER", "ASSISTANT"],
+            "messages": [["USER", "Tell me a story."], ["ASSISTANT", reply]], "offset": 0,
+            "conv_id": cid, "model_name": model}
+def vote(i, b, reply_a="Once upon a time.", reply_b="Long ago."):
+    return {"tstamp": b["tstamp"] + 0.5, "type": vote_type[b["winner"]], "models": ["", ""],
+            "states": [state(b["model_a"], f"{i}a", reply_a), state(b["model_b"], f"{i}b", reply_b)],
+            "ip": f"10.0.0.{i % 7}"}
+days = {}
+for i, b in enumerate(battles):
+    day = int(b["tstamp"] // 86400)
+    days.setdefault(day, []).append(json.dumps(vote(i, b)))
+    days[day].append(json.dumps({"tstamp": b["tstamp"], "type": "chat", "model": b["model_a"], "state": state(b["model_a"], "x", "hi"), "ip": "1.1.1.1"}))
+last = sorted(days)[-1]
+b = {"model_a": "model-a", "model_b": "model-b", "winner": "model_b", "tstamp": battles[-1]["tstamp"] + 1}
+days[last] += [days[last][-2],  # a duplicate of the last vote
+               json.dumps(vote(90001, b, reply_b="I am ChatGPT, by OpenAI.")),
+               json.dumps(vote(90002, b, reply_a="**NETWORK ERROR DUE TO HIGH TRAFFIC. PLEASE REGENERATE OR REFRESH THIS PAGE.**")),
+               json.dumps(dict(vote(90003, b), ip="6.6.6.6"))]
+for day, lines in days.items():
+    open(os.path.join(sys.argv[2], f"day{day}-conv.json"), "w").write("\n".join(lines) + "\n")
+PY
+if "$tool" --input "$work/logs" --rating-system elo --bootstrap 0 --ban-judge 6.6.6.6 \
+  --json "$work/logs.json" >"$work/logs.txt" && compare "$work/logs.json" online_elo 1e-6 &&
+  grep -q "2000 battles kept" "$work/logs.txt" && grep -q "dropped identity_leak: 1" "$work/logs.txt" &&
+  grep -q "dropped duplicate: 1" "$work/logs.txt" && grep -q "dropped error_reply: 1" "$work/logs.txt" &&
+  grep -q "dropped banned_judge: 1" "$work/logs.txt"; then
+  ok "vote logs clean into the sample's battles"
+else bad "vote logs"; cat "$work/logs.txt"; fi
+if "$tool" --input "$work/logs" --clean-only --output "$work/cleaned.json" --judge-salt k \
+  --ban-judge 6.6.6.6 --quiet &&
+  "$tool" --input "$work/cleaned.json" --bootstrap 0 --json "$work/cleaned_bt.json" --quiet &&
+  compare "$work/cleaned_bt.json" bradley_terry 0.5 &&
+  python3 -c "import json,sys; b=json.load(open('$work/cleaned.json')); sys.exit(len(b)!=2000 or not all(x['judge'].startswith('arena_user_') and '10.0.0' not in x['judge'] and x['turn']==1 for x in b))"; then
+  ok "--clean-only --output writes battle records"
+else bad "--clean-only"; fi
+printf '{"tstamp": 1, "type": "leftvote", "models": ["", ""], "states": [{"messages": 5}, {}]}\n' >"$work/bad-conv.json"
+set +e
+message=$("$tool" --input "$work/bad-conv.json" 2>&1 >/dev/null)
+code=$?
+set -e
+if [ "$code" -eq 1 ] && [[ "$message" == *"bad-conv.json: 'line 1.states[0].messages'"* ]]; then
+  ok "bad vote-log record"
+else bad "bad vote-log record: exit $code, $message"; fi
 
 if "$tool" --bench 20000 --bootstrap 5 >"$work/bench.txt" && grep -q '"benchmark":"leaderboard"' "$work/bench.txt"; then
   ok "bench"
