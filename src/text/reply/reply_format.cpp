@@ -9,11 +9,12 @@
 namespace fastchat::reply {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, ToolCallFormat>, 4> kToolCallFormatNames = {{
+constexpr std::array<std::pair<std::string_view, ToolCallFormat>, 5> kToolCallFormatNames = {{
     {"none", ToolCallFormat::None},
     {"hermes", ToolCallFormat::Hermes},
     {"llama3_json", ToolCallFormat::Llama3Json},
     {"mistral", ToolCallFormat::Mistral},
+    {"deepseek_v3", ToolCallFormat::DeepSeekV3},
 }};
 
 bool contains(std::string_view text, std::string_view part) {
@@ -29,7 +30,7 @@ std::optional<ToolCallFormat> parse_tool_call_format(std::string_view name) {
   }
   throw_error(ErrorCode::InvalidConfig,
               "tool-call format '" + std::string(name) +
-                  "' is not one of auto, none, hermes, llama3_json, mistral");
+                  "' is not one of auto, none, hermes, llama3_json, mistral, deepseek_v3");
 }
 
 std::string_view to_string(ToolCallFormat format) {
@@ -54,6 +55,7 @@ std::string_view to_string(ReasoningFormat format) {
 ToolCallFormat detect_tool_call_format(std::string_view template_source) {
   if (contains(template_source, "<tool_call>")) return ToolCallFormat::Hermes;
   if (contains(template_source, "[TOOL_CALLS]")) return ToolCallFormat::Mistral;
+  if (contains(template_source, "<｜tool▁calls▁begin｜>")) return ToolCallFormat::DeepSeekV3;
   // Llama 3.1-3.3's official templates ask for `{"name": function name, "parameters":
   // dictionary of argument name and its value}`; some variants only mention the python tag.
   if (contains(template_source, "<|python_tag|>") ||

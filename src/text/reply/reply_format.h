@@ -13,6 +13,8 @@ enum class ToolCallFormat {
   Hermes,  ///< <tool_call>{"name": ..., "arguments": {...}}</tool_call> (Qwen2.5, Qwen3, Hermes)
   Llama3Json,  ///< the whole answer is {"name": ..., "parameters": {...}} (Llama 3.1 and later)
   Mistral,     ///< [TOOL_CALLS][{...}, ...] or [TOOL_CALLS]name[ARGS]{...}
+  DeepSeekV3,  ///< <｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>name ```json
+               ///< ...
 };
 
 /// How a model marks its reasoning.
@@ -22,7 +24,8 @@ enum class ReasoningFormat {
 };
 
 /// Parses a flag value: "auto" (nullopt: detect from the chat template), "none", "hermes",
-/// "llama3_json" or "mistral". Throws ErrorException{InvalidConfig} naming the value otherwise.
+/// "llama3_json", "mistral" or "deepseek_v3". Throws ErrorException{InvalidConfig} naming the value
+/// otherwise.
 std::optional<ToolCallFormat> parse_tool_call_format(std::string_view name);
 
 /// The flag value of a format ("none", "hermes", ...).
@@ -36,8 +39,8 @@ std::string_view to_string(ReasoningFormat format);
 
 /// Guesses the format from a Jinja chat template's source: the template tells the model how to
 /// call tools, so its markup names the format. "<tool_call>" -> Hermes, "[TOOL_CALLS]" ->
-/// Mistral, "<|python_tag|>" or the Llama 3.1+ instruction `"parameters": dictionary` ->
-/// Llama3Json, anything else None.
+/// Mistral, "<｜tool▁calls▁begin｜>" -> DeepSeekV3, "<|python_tag|>" or the Llama 3.1+
+/// instruction `"parameters": dictionary` -> Llama3Json, anything else None.
 ToolCallFormat detect_tool_call_format(std::string_view template_source);
 
 /// Think when the template mentions "</think>" (it strips or re-renders past reasoning), else None.

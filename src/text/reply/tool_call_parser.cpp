@@ -1,5 +1,6 @@
 #include "text/reply/tool_call_parser.h"
 
+#include "text/reply/deepseek_v3_tool_call_parser.h"
 #include "text/reply/hermes_tool_call_parser.h"
 #include "text/reply/llama3_json_tool_call_parser.h"
 #include "text/reply/mistral_tool_call_parser.h"
@@ -14,6 +15,8 @@ std::unique_ptr<ToolCallParser> make_tool_call_parser(ToolCallFormat format) {
       return std::make_unique<Llama3JsonToolCallParser>();
     case ToolCallFormat::Mistral:
       return std::make_unique<MistralToolCallParser>();
+    case ToolCallFormat::DeepSeekV3:
+      return std::make_unique<DeepSeekV3ToolCallParser>();
     case ToolCallFormat::None:
       break;
   }

@@ -16,8 +16,8 @@ void add_launch_flags(CLI::App& app, engine::LaunchOptions& options) {
                  "Conversation template (default: matched from the model path)");
   app.add_option("--tool-call-parser", options.tool_call_parser,
                  "How replies carry tool calls: auto (from the model's chat template), none, "
-                 "hermes, llama3_json or mistral")
-      ->check(CLI::IsMember({"auto", "none", "hermes", "llama3_json", "mistral"}))
+                 "hermes, llama3_json, mistral or deepseek_v3")
+      ->check(CLI::IsMember({"auto", "none", "hermes", "llama3_json", "mistral", "deepseek_v3"}))
       ->capture_default_str();
   app.add_option("--reasoning-parser", options.reasoning_parser,
                  "How replies carry reasoning: auto (from the model's chat template), none, or "

@@ -124,7 +124,7 @@ ChatPrompt ModelInstance::render_chat(const protocol::GenerateRequest& request) 
     throw_error(ErrorCode::InvalidRequest,
                 "'tools' cannot be used with this model: no tool-call format is known for its "
                 "chat template (the worker can be started with --tool-call-parser hermes, "
-                "llama3_json or mistral)",
+                "llama3_json, mistral or deepseek_v3)",
                 "tools");
   }
   nlohmann::ordered_json messages = nlohmann::ordered_json::array();
@@ -143,7 +143,9 @@ ChatPrompt ModelInstance::render_chat(const protocol::GenerateRequest& request) 
       options.reasoning != reply::ReasoningFormat::None) {
     prompt.reply = options;
   }
-  prompt.keep_special_tokens = options.tool_calls == reply::ToolCallFormat::Mistral;
+  // Their markers may be special tokens, which decoding would otherwise drop.
+  prompt.keep_special_tokens = options.tool_calls == reply::ToolCallFormat::Mistral ||
+                               options.tool_calls == reply::ToolCallFormat::DeepSeekV3;
   return prompt;
 }
 

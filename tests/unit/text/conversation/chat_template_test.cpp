@@ -10,8 +10,8 @@
 
 #include "common/json/json_file.h"
 #include "protocol/chat_message.h"
-#include "text/reply/reply_format.h"
 #include "test_paths.h"
+#include "text/reply/reply_format.h"
 
 namespace fastchat::conversation {
 namespace {
@@ -52,9 +52,8 @@ TEST(ChatTemplate, RendersTheReferenceConversationsFromChatMessages) {
 // from messages as the API parses them: assistant tool_calls (arguments as a string or an object,
 // content null) and tool results reach each family's template as Hugging Face passes them.
 TEST(ChatTemplate, RendersToolConversationsFromParsedMessages) {
-  const auto references = nlohmann::ordered_json::parse(
-      read_text_file(std::filesystem::path(FASTCHAT_SOURCE_DIR) /
-                     "tests/unit/text/jinja/extra_renderings.json"));
+  const auto references = nlohmann::ordered_json::parse(read_text_file(
+      std::filesystem::path(FASTCHAT_SOURCE_DIR) / "tests/unit/text/jinja/extra_renderings.json"));
   int checked = 0;
   for (const auto& c : references.at("cases")) {
     const auto& context = c.at("context");
@@ -95,13 +94,17 @@ TEST(ChatTemplate, LearnsWhatEachFamilyWritesAfterAnAnswer) {
 }
 
 // What the worker reads replies with, chosen from each real family's template: Qwen3 teaches
-// <tool_call> and thinks in <think>; these Llama 3.1, DeepSeek V3 and Gemma 3 templates teach no
-// format the reply parser knows (tools with them need --tool-call-parser).
+// <tool_call> and thinks in <think>, DeepSeek V3 renders its own call markup; these Llama 3,
+// Llama 3.1 and Gemma 3 templates have no tool format (tools with them need
+// --tool-call-parser).
 TEST(ChatTemplate, RealTemplatesNameTheirReplyFormats) {
   const auto source = [](const char* name) { return family(name).source().source(); };
   EXPECT_EQ(reply::detect_tool_call_format(source("qwen3")), reply::ToolCallFormat::Hermes);
   EXPECT_EQ(reply::detect_reasoning_format(source("qwen3")), reply::ReasoningFormat::Think);
-  for (const char* name : {"llama3", "llama3_1", "gemma3", "deepseek_v3"}) {
+  EXPECT_EQ(reply::detect_tool_call_format(source("deepseek_v3")),
+            reply::ToolCallFormat::DeepSeekV3);
+  EXPECT_EQ(reply::detect_reasoning_format(source("deepseek_v3")), reply::ReasoningFormat::None);
+  for (const char* name : {"llama3", "llama3_1", "gemma3"}) {
     EXPECT_EQ(reply::detect_tool_call_format(source(name)), reply::ToolCallFormat::None) << name;
     EXPECT_EQ(reply::detect_reasoning_format(source(name)), reply::ReasoningFormat::None) << name;
   }

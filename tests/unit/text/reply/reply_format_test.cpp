@@ -13,6 +13,7 @@ TEST(ToolCallFormatName, ParsesFlagValues) {
   EXPECT_EQ(parse_tool_call_format("hermes"), ToolCallFormat::Hermes);
   EXPECT_EQ(parse_tool_call_format("llama3_json"), ToolCallFormat::Llama3Json);
   EXPECT_EQ(parse_tool_call_format("mistral"), ToolCallFormat::Mistral);
+  EXPECT_EQ(parse_tool_call_format("deepseek_v3"), ToolCallFormat::DeepSeekV3);
 }
 
 TEST(ToolCallFormatName, RejectsOtherValuesNamingThem) {
@@ -29,8 +30,9 @@ TEST(ToolCallFormatName, RejectsOtherValuesNamingThem) {
 }
 
 TEST(ToolCallFormatName, RoundTrips) {
-  for (const ToolCallFormat format : {ToolCallFormat::None, ToolCallFormat::Hermes,
-                                      ToolCallFormat::Llama3Json, ToolCallFormat::Mistral}) {
+  for (const ToolCallFormat format :
+       {ToolCallFormat::None, ToolCallFormat::Hermes, ToolCallFormat::Llama3Json,
+        ToolCallFormat::Mistral, ToolCallFormat::DeepSeekV3}) {
     EXPECT_EQ(parse_tool_call_format(to_string(format)), format);
   }
   EXPECT_EQ(to_string(ToolCallFormat::Llama3Json), "llama3_json");
@@ -50,6 +52,10 @@ TEST(DetectToolCallFormat, FromTemplateSnippets) {
                 R"({{- 'Respond in the format {"name": function name, "parameters": dictionary )"
                 R"(of argument name and its value}.' }})"),
             ToolCallFormat::Llama3Json);
+  EXPECT_EQ(
+      detect_tool_call_format(
+          R"({{'<｜Assistant｜><｜tool▁calls▁begin｜><｜tool▁call▁begin｜>' + tool['type']}})"),
+      ToolCallFormat::DeepSeekV3);
   EXPECT_EQ(detect_tool_call_format(R"({{- "<|python_tag|>" + tool_call.name + ".call(" }})"),
             ToolCallFormat::Llama3Json);
   EXPECT_EQ(detect_tool_call_format(
