@@ -112,17 +112,8 @@ void add_record(const json& record, const std::string& where, BattleSet& out) {
 }
 
 void parse_json_lines(std::string_view text, BattleSet& out) {
-  for_each_nonblank_line(text, [&](std::string_view line, size_t number) {
-    const std::string where = "line " + std::to_string(number);
-    json record;
-    try {
-      record = json::parse(line);
-    } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
-      reject_field(where, std::string("is not valid JSON: ") + e.what());
-    }
-    add_record(record, where, out);
-    return true;
-  });
+  for_each_json_line(
+      text, [&](const json& record, const std::string& where) { add_record(record, where, out); });
 }
 
 // Parses `text` as one JSON value whose battle list is the value itself (`top_level_list`) or

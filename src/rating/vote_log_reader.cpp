@@ -28,20 +28,12 @@ bool is_vote_log(const std::filesystem::path& path) {
 
 void parse_vote_log(std::string_view text, std::string_view source, BattleCleaner& cleaner) {
   try {
-    for_each_nonblank_line(text, [&](std::string_view line, size_t number) {
-      const std::string where = "line " + std::to_string(number);
-      json record;
-      try {
-        record = json::parse(line);
-      } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
-        reject_field(where, std::string("is not valid JSON: ") + e.what());
-      }
+    for_each_json_line(text, [&](const json& record, const std::string& where) {
       if (const auto vote = parse_vote_record(record, where)) {
         cleaner.add(*vote);
       } else {
         cleaner.skip_non_vote();
       }
-      return true;
     });
   } catch (const ErrorException& e) {
     Error error = e.error();  // same code and param, with the file in front

@@ -1,5 +1,7 @@
 #include "common/json/json_lines.h"
 
+#include "common/json/json_fields.h"
+
 namespace fastchat {
 
 void for_each_nonblank_line(
@@ -16,6 +18,22 @@ void for_each_nonblank_line(
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     if (!on_line(line, number)) return;
   }
+}
+
+void for_each_json_line(
+    std::string_view text,
+    const std::function<void(const nlohmann::json& record, const std::string& where)>& on_record) {
+  for_each_nonblank_line(text, [&](std::string_view line, size_t number) {
+    const std::string where = "line " + std::to_string(number);
+    nlohmann::json record;
+    try {
+      record = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
+      reject_field(where, std::string("is not valid JSON: ") + e.what());
+    }
+    on_record(record, where);
+    return true;
+  });
 }
 
 }  // namespace fastchat

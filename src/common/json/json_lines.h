@@ -5,7 +5,10 @@
 
 #include <cstddef>
 #include <functional>
+#include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 namespace fastchat {
 
@@ -14,5 +17,11 @@ namespace fastchat {
 void for_each_nonblank_line(
     std::string_view text,
     const std::function<bool(std::string_view line, size_t number)>& on_line);
+
+/// Parses each non-blank line as JSON and calls `on_record(record, where)`, `where` being
+/// "line N" for errors. A line that is not JSON is InvalidRequest "'line N' is not valid JSON".
+void for_each_json_line(
+    std::string_view text,
+    const std::function<void(const nlohmann::json& record, const std::string& where)>& on_record);
 
 }  // namespace fastchat
